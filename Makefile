@@ -1,0 +1,111 @@
+# The two commands a newcomer needs (see README.md):
+#   make run    the whole helpdesk: web, a Celery worker and beat, on embedded defaults
+#   make test   install what the tests need and run the whole suite on PostgreSQL and Redis
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+ARGS ?=
+
+# The first Python 3.11+ on PATH (a pyenv shim for a missing version fails the test and is skipped).
+PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; \
+	then echo $$p; break; fi; done)
+
+.PHONY: help run test lint format check-python clean lock screenshots bench-faq bench-sla bench-notify
+
+help:
+	@echo "make run     start web + worker + beat with demo data on http://127.0.0.1:$(PORT)/"
+	@echo "make test    install the test dependencies and run the whole suite (ARGS='-k name' for one)"
+	@echo "make lint    ruff and djLint"
+	@echo "make bench-faq  FAQ search latency with 10,000 articles x 3 languages (PostgreSQL)"
+	@echo "make bench-sla  the SLA sweep benchmark on a million tickets (PostgreSQL)"
+	@echo "make bench-notify  notifications per second to a local SMTP server, one worker"
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "This helpdesk needs Python 3.11 or newer, and none was found on PATH (tried python3.13, python3.12, python3.11, python3, python)." >&2; \
+		exit 1; fi
+
+$(PY): | check-python
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-local: pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[local]"
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[dev]"
+	@touch $@ $(VENV)/.installed-local
+
+# Embedded defaults unless the environment says otherwise: DEBUG on, SQLite and the file broker
+# under var/, email to var/mail/. DATABASE_URL / REDIS_URL in the environment or .env win.
+run: export DEBUG ?= true
+run: export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+run: export PORT := $(PORT)
+run: check-python $(VENV)/.installed-local
+	@python manage.py compiletranslations
+	@python manage.py migrate --noinput
+	@python manage.py seed_demo
+	@echo
+	@echo "Helpdesk on http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
+	@echo "Web, worker and beat log below, each line prefixed. Ctrl-C stops all three."
+	@echo
+	@exec honcho --procfile Procfile.dev start --port $(PORT)
+
+test: check-python $(VENV)/.installed-dev
+	@$(PY) scripts/run_tests.py $(ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates faq/templates --lint
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint templates faq/templates --reformat
+
+# FAQ search and suggestion latency on a throw-away PostgreSQL database (<name>_throwaway, made
+# and dropped by the command): 10,000 articles x 3 languages, about a minute. ARGS='--keep' etc.
+FAQ_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk_faq_bench
+bench-faq: $(VENV)/.installed-dev
+	DEBUG=false SECURE_SSL_REDIRECT=false DATABASE_URL=$(FAQ_BENCH_DATABASE_URL) \
+	SECRET_KEY=bench-only-key-never-used-to-sign-anything-real \
+	$(PY) manage.py bench_faq $(ARGS)
+
+# Notifications delivered per second by one worker to a local SMTP server (README). Uses the
+# database and broker of the environment: DATABASE_URL and REDIS_URL for a meaningful figure.
+bench-notify: check-python $(VENV)/.installed-dev
+	@$(PY) manage.py migrate --noinput --verbosity 0
+	@$(PY) manage.py bench_notifications $(ARGS)
+
+clean:
+	rm -rf var staticfiles .pytest_cache .ruff_cache
+
+# Re-pin requirements.lock after changing pyproject.toml (installs into a throw-away venv).
+lock: check-python
+	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv
+	var/lock-venv/bin/pip install --quiet --upgrade pip
+	var/lock-venv/bin/pip install --quiet -e ".[dev]"
+	{ echo "# Pinned versions every install resolves to (pip install -c requirements.lock). Regenerate with \`make lock\`."; \
+	  var/lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock
+	rm -rf var/lock-venv
+
+# Pictures of the main pages for the README (docs/screenshots/), on a phone and a desktop.
+screenshots: $(VENV)/.installed-dev
+	$(PY) scripts/screenshots.py
+# The million-ticket benchmarks (README): a throw-away PostgreSQL database whose name ends in
+# _bench, created and migrated if missing, with a million tickets generated once (about three
+# minutes) and reused. Tasks go to the Redis of BENCH_REDIS_URL, as in production.
+BIG_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
+BENCH_ENV = DATABASE_URL="$(BIG_BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" DEBUG=false \
+	SECURE_SSL_REDIRECT=false SECRET_KEY=bench-only-key-0123456789abcdefghijklmnop
+
+# The SLA sweep (README, "SLA"). ARGS passes options, e.g. ARGS="--due 20000".
+bench-sla: $(VENV)/.installed-local
+	@$(BENCH_ENV) \
+		$(PY) manage.py bench_sla $(ARGS)

@@ -1,0 +1,461 @@
+"""Settings for every environment.
+
+Every value comes from the environment (or a `.env` file beside manage.py); `.env.example` documents
+each variable. A bad value stops start-up with one line naming the variable, never a traceback.
+"""
+
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import NoReturn
+from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import available_timezones
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def fail(name: str, problem: str) -> NoReturn:
+    # SystemExit with a message prints that one line and exits 1 (manage.py, gunicorn, celery).
+    raise SystemExit(f"Configuration error: {name} {problem}")
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        if default is None:
+            fail(name, "is required but not set.")
+        return default
+    return value
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value == "":
+        return default
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    fail(name, f"must be true or false, not {value!r}.")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        fail(name, f"must be a whole number, not {value!r}.")
+    if number < minimum:
+        fail(name, f"must be at least {minimum}, not {number}.")
+    return number
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_from_url(name: str, url: str) -> dict:
+    """Parse postgres://user:pass@host:port/db?opt=v or sqlite:///path strictly."""
+    parts = urlsplit(url)
+    if parts.scheme in ("postgres", "postgresql", "pgsql"):
+        db_name = unquote(parts.path.lstrip("/"))
+        if not parts.netloc or not db_name or "/" in db_name:
+            fail(
+                name, f"is not a valid PostgreSQL URL (postgres://user@host:5432/dbname): {url!r}."
+            )
+        try:
+            port = parts.port
+        except ValueError:
+            fail(name, f"has an invalid port: {url!r}.")
+        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": db_name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(port or ""),
+            "OPTIONS": options,
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path)
+        # sqlite:///relative/path.db is relative to the project; sqlite:////abs/path.db is absolute.
+        if url.startswith("sqlite:////"):
+            db_path = Path(path)
+        elif url.startswith("sqlite:///") and len(path) > 1:
+            db_path = BASE_DIR / path.lstrip("/")
+        else:
+            fail(name, f"is not a valid SQLite URL (sqlite:///var/helpdesk.sqlite3): {url!r}.")
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(db_path),
+            "OPTIONS": {
+                # WAL lets the web process read while the worker writes; the busy timeout makes a
+                # writer wait for the other instead of failing with "database is locked".
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    fail(name, f"must start with postgres:// or sqlite:///, not {url!r}.")
+
+
+# Core
+
+DEBUG = env_bool("DEBUG", False)
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+
+if DEBUG:
+    SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
+else:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    if len(SECRET_KEY) < 32:
+        fail("SECRET_KEY", "is required (at least 32 characters) when DEBUG is off.")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("http://", "https://")):
+        fail(
+            "CSRF_TRUSTED_ORIGINS", f"entries must start with http:// or https://, not {_origin!r}."
+        )
+
+# Public address of the site, used in links inside emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    fail("SITE_URL", f"must start with http:// or https://, not {SITE_URL!r}.")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "django_celery_beat",
+    "django_htmx",
+    "axes",
+    "helpdesk",
+    "tickets",
+    "faq",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tickets.middleware.ProfileLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "helpdesk.urls"
+WSGI_APPLICATION = "helpdesk.wsgi.application"
+AUTH_USER_MODEL = "tickets.User"
+AUTHENTICATION_BACKENDS = [
+    # Counts failed sign-ins and refuses a locked-out email + address before checking passwords.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "my-requests"
+LOGOUT_REDIRECT_URL = "home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database
+
+DATABASES = {
+    "default": database_from_url(
+        "DATABASE_URL",
+        env_str("DATABASE_URL", f"sqlite:///{(VAR_DIR / 'helpdesk.sqlite3').resolve()}"),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Cache: Redis when REDIS_URL is set (shared by web and workers), process memory otherwise.
+
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    fail("REDIS_URL", f"must start with redis://, rediss:// or unix://, not {REDIS_URL!r}.")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "helpdesk"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Passwords and sessions
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)
+
+# Internationalisation
+
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English"), ("zh-hans", "简体中文")]
+LANGUAGE_CODE = env_str("LANGUAGE_CODE", "id")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    fail("LANGUAGE_CODE", f"must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}.")
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")
+if TIME_ZONE not in available_timezones():
+    fail("TIME_ZONE", f"must be an IANA time zone such as Asia/Jakarta, not {TIME_ZONE!r}.")
+USE_TZ = True
+
+# Static files and uploads. Uploads live outside the static tree and are never served directly:
+# attachments go through a permission-checked view.
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+FILE_UPLOAD_PERMISSIONS = 0o640
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Email: SMTP when EMAIL_HOST is set, otherwise one file per message under var/mail/.
+
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "GoPay Help <help@helpdesk.localhost>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    # Django's SMTP backend that records when a message is handed over (exactly-once delivery).
+    EMAIL_BACKEND = "tickets.notifications.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        fail("EMAIL_USE_SSL", "cannot be on together with EMAIL_USE_TLS.")
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+else:
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# Notifications and email (DESIGN.md section 7, README "Notifications and email").
+
+# The domain of the Message-IDs we generate; replies thread by them.
+EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", urlsplit(SITE_URL).hostname or "")
+if not EMAIL_MESSAGE_ID_DOMAIN or any(c in EMAIL_MESSAGE_ID_DOMAIN for c in "<>@ "):
+    fail("EMAIL_MESSAGE_ID_DOMAIN", f"must be a domain name, not {EMAIL_MESSAGE_ID_DOMAIN!r}.")
+# Reply-To payments+GP-7K3M9Q@...: needs the mail server to deliver plus-addresses to the queue's
+# address (Postfix: recipient_delimiter = +). Off: Reply-To is the queue's plain address.
+EMAIL_PLUS_ADDRESSING = env_bool("EMAIL_PLUS_ADDRESSING", True)
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
+NOTIFICATION_RETRY_BASE_SECONDS = env_int("NOTIFICATION_RETRY_BASE_SECONDS", 30, minimum=1)
+NOTIFICATION_RETRY_MAX_SECONDS = env_int("NOTIFICATION_RETRY_MAX_SECONDS", 1800, minimum=1)
+# A retry waits in the broker as a countdown task; Redis hands an unacknowledged message out
+# again after its visibility timeout (one hour, below), so a retry must come sooner.
+if NOTIFICATION_RETRY_MAX_SECONDS >= 3600:
+    fail("NOTIFICATION_RETRY_MAX_SECONDS", "must be below 3600 (the broker's visibility timeout).")
+# A due notification no worker took within this many seconds is published again by the sweep.
+NOTIFICATION_PICKUP_SECONDS = env_int("NOTIFICATION_PICKUP_SECONDS", 60, minimum=1)
+# Inbound email webhook: the shared secret (Bearer token or basic-auth password). Empty: off.
+INBOUND_EMAIL_SECRET = os.environ.get("INBOUND_EMAIL_SECRET", "")
+if INBOUND_EMAIL_SECRET and len(INBOUND_EMAIL_SECRET) < 24:
+    fail("INBOUND_EMAIL_SECRET", "must be at least 24 characters (or empty to turn it off).")
+INBOUND_EMAIL_MAX_BYTES = env_int("INBOUND_EMAIL_MAX_BYTES", 40 * 1024 * 1024, minimum=1024)
+INBOUND_EMAIL_RATE_LIMIT = env_str("INBOUND_EMAIL_RATE_LIMIT", "120/m")
+if not re.fullmatch(r"[1-9]\d*/[smhd]", INBOUND_EMAIL_RATE_LIMIT):
+    fail(
+        "INBOUND_EMAIL_RATE_LIMIT",
+        f"must look like 120/m (per s, m, h or d), not {INBOUND_EMAIL_RATE_LIMIT!r}.",
+    )
+# The topic of a new email ticket whose queue address has no topic routed to it.
+INBOUND_DEFAULT_CATEGORY = env_str("INBOUND_DEFAULT_CATEGORY", "how_to")
+
+# Security. Production values are the defaults; DEBUG relaxes what a laptop cannot offer.
+# Behind the compose proxy, X-Forwarded-Proto tells Django the original scheme.
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# Rate limits (django-ratelimit) count in the cache; behind the compose proxy the client's
+# address is in X-Real-IP, not REMOTE_ADDR (which is the proxy's).
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+RATELIMIT_VIEW = "helpdesk.views.rate_limited"
+
+# Lockout after repeated failed sign-ins (django-axes): per email address and client address.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "helpdesk.security.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = [RATELIMIT_IP_META_KEY, "REMOTE_ADDR"]
+if not REDIS_URL:
+    # The per-process memory cache of the embedded default counts per process: good enough
+    # for a laptop, and the checks would otherwise refuse to start.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Django REST framework (the API grows in its own issue).
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+# Celery
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or REDIS_URL or "filesystem://"
+if CELERY_BROKER_URL == "filesystem://":
+    # The embedded broker: messages are files under var/broker, so the dev command needs no server.
+    _broker_dir = VAR_DIR / "broker"
+    for _sub in ("queue", "processed", "control"):
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
+        "store_processed": False,
+    }
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # Must exceed the longest task; unacknowledged messages are redelivered after it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+else:
+    fail(
+        "CELERY_BROKER_URL", f"must be a redis:// URL or filesystem://, not {CELERY_BROKER_URL!r}."
+    )
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 60, minimum=1)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 90, minimum=1)
+if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
+    fail("CELERY_TASK_TIME_LIMIT", "must be greater than CELERY_TASK_SOFT_TIME_LIMIT.")
+# A publish while the broker is down gives up quickly: the request must not hang on it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "heartbeat": {
+        "task": "helpdesk.tasks.heartbeat_task",
+        "schedule": 60,
+        "options": {"expires": 55, "expire_seconds": 55},
+    },
+    # SLA warnings, breaches and escalation steps (tickets/sla/sweep.py). django-celery-beat's
+    # DatabaseScheduler ignores "expires" and stores "expire_seconds" instead, so both are set.
+    "sla-sweep": {
+        "task": "tickets.tasks.sla_sweep_task",
+        "schedule": 60,
+        "options": {"expires": 55, "expire_seconds": 55},
+    },
+    # Publishes notifications no worker took (broker down, worker died) and retries that are due.
+    "outbox-sweep": {
+        "task": "tickets.tasks.sweep_outbox_task",
+        "schedule": 60,
+        "options": {"expires": 55, "expire_seconds": 55},
+    },
+}
+
+# Logging: everything to stderr, where the process manager (make run, compose) collects it.
+
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    fail("LOG_LEVEL", f"must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {LOG_LEVEL!r}.")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"redact": {"()": "helpdesk.logging.RedactingFilter"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# The helpdesk itself
+
+# A customer reply within this many days of resolution reopens the ticket; later, it starts a new
+# ticket linked to the old one.
+REOPEN_WINDOW_DAYS = env_int("REOPEN_WINDOW_DAYS", 7, minimum=0)
+
+TICKET_REFERENCE_PREFIX = env_str("TICKET_REFERENCE_PREFIX", "GP")
+if not TICKET_REFERENCE_PREFIX.isalnum() or not TICKET_REFERENCE_PREFIX.isupper():
+    fail(
+        "TICKET_REFERENCE_PREFIX",
+        f"must be upper-case letters or digits, not {TICKET_REFERENCE_PREFIX!r}.",
+    )

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Helpdesk administration"
+admin.site.site_title = "Helpdesk admin"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/ops/ping-worker/", views.ping_worker, name="ping-worker"),
+    path("admin/", admin.site.urls),
+    path("staff/", include("tickets.staff_urls")),
+    path("help/", include("faq.urls")),
+    path("", include("tickets.urls")),
+]

@@ -1,0 +1,128 @@
+"""`make screenshots`: pictures of the main pages for the README, on a phone and a desktop.
+
+Serves a throw-away SQLite database loaded by seed_demo with runserver, then drives Debian's
+Chromium with Playwright. Writes docs/screenshots/<page>-<phone|desktop>.png.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1280, "height": 860}},
+}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"screenshots: the server at {url} did not start")
+
+
+def fill_payment_form(page, *, amount: str) -> None:
+    page.fill("#id_subject", "Bayar QRIS gagal tapi saldo terpotong")
+    page.fill("#id_transaction_reference", "TRX-20261121-8F3K2Q")
+    page.fill("#id_amount", amount)
+    page.fill("#id_occurred_at", "2026-11-21T08:14")
+    page.select_option("#id_payment_method", "qris")
+    page.fill("#id_merchant", "Kedai Kopi Senopati")
+    page.fill("#id_description", "Saldo terpotong Rp45.000 tapi kasir bilang belum masuk.")
+    page.fill("#id_email", "andi.pratama@example.net")
+    page.fill("#id_name", "Andi Pratama")
+    page.locator("form.ticket-form button[type=submit]").click()
+
+
+def capture(browser, base: str, device: str) -> None:
+    context = browser.new_context(**VIEWPORTS[device], locale="id-ID")
+    page = context.new_page()
+
+    def shot(name: str) -> None:
+        page.screenshot(path=str(OUT / f"{name}-{device}.png"), full_page=True)
+
+    page.goto(base + "/")
+    shot("help-centre")
+    page.goto(base + "/tickets/new/payment_failed/")
+    fill_payment_form(page, amount="-5")
+    shot("form-error")
+    fill_payment_form(page, amount="45.000")
+    page.wait_for_selector("#ticket-reference")
+    shot("confirmation")
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", "siti@example.com")
+    page.fill("#id_password", "demo-pass-2026")
+    page.locator("form.card button[type=submit]").click()
+    page.get_by_text("Ada transaksi yang bukan saya").click()
+    page.wait_for_selector(".thread")
+    shot("ticket")
+    context.close()
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as var:
+        env = dict(
+            os.environ, DEBUG="true", VAR_DIR=var, DATABASE_URL=f"sqlite:///{var}/db.sqlite3"
+        )
+        for key in ("REDIS_URL", "CELERY_BROKER_URL"):
+            env.pop(key, None)
+        manage = [sys.executable, "manage.py"]
+        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [*manage, "seed_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+        )
+        server = subprocess.Popen(
+            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_for(base + "/healthz")
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+                )
+                for device in VIEWPORTS:
+                    capture(browser, base, device)
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    print(f"screenshots: wrote {len(list(OUT.glob('*.png')))} files to {OUT.relative_to(ROOT)}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

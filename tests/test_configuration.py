@@ -1,0 +1,79 @@
+"""A bad setting stops start-up with one line naming the variable, never a traceback."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _start(**env) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "DEBUG")
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=clean | {"VAR_DIR": str(ROOT / "var" / "test")} | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"DEBUG": "true", "DATABASE_URL": "postgres//localhost/helpdesk"}, "DATABASE_URL"),
+        ({"DEBUG": "true", "DATABASE_URL": "mysql://localhost/helpdesk"}, "DATABASE_URL"),
+        ({"DEBUG": "true", "DATABASE_URL": "postgres://h:port/db"}, "DATABASE_URL"),
+        ({"DEBUG": "false"}, "SECRET_KEY"),
+        ({"DEBUG": "true", "LANGUAGE_CODE": "fr"}, "LANGUAGE_CODE"),
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"DEBUG": "true", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
+        ({"DEBUG": "true", "REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+    ],
+)
+def test_it_stops_with_one_line_naming_the_variable(env, variable):
+    result = _start(**env)
+
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"Configuration error: {variable} ")
+    assert "Traceback" not in result.stderr
+
+
+def test_it_starts_with_the_embedded_defaults():
+    result = _start(DEBUG="true")
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_it_passes_the_deploy_check_with_production_variables():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("SECURE_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        }
+        | {
+            "DEBUG": "false",
+            "SECRET_KEY": "a-production-secret-key-of-more-than-fifty-characters-0123456789",
+            "ALLOWED_HOSTS": "help.example.com",
+            "CSRF_TRUSTED_ORIGINS": "https://help.example.com",
+            "SITE_URL": "https://help.example.com",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,59 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tickets import roles
+from tickets.models import Contact, Message, Queue, Ticket, User
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_it_loads_queues_users_and_tickets_in_three_languages():
+    output = _seed()
+
+    assert Queue.objects.count() == 5
+    assert Ticket.objects.count() >= 30
+    assert set(Ticket.objects.values_list("language", flat=True)) == {"id", "en", "zh-hans"}
+    assert set(Ticket.objects.values_list("category", flat=True)) == {
+        "payment_failed",
+        "refund",
+        "account_access",
+        "suspicious_transaction",
+        "complaint",
+        "how_to",
+        "app_problem",
+    }
+    assert len(set(Ticket.objects.values_list("status", flat=True))) == 6
+    assert Message.objects.filter(author_type="agent").exists()
+    assert roles.is_admin(User.objects.get(email="admin@example.com"))
+    assert "admin@example.com" in output
+    assert "demo-pass-2026" in output
+
+
+@pytest.mark.django_db
+def test_it_can_run_again_without_duplicating_anything():
+    _seed()
+    counts = (Ticket.objects.count(), Message.objects.count(), Contact.objects.count())
+
+    output = _seed()
+
+    assert (Ticket.objects.count(), Message.objects.count(), Contact.objects.count()) == counts
+    assert "(0 new)" in output
+
+
+@pytest.mark.django_db
+def test_it_backdates_tickets_so_queues_show_realistic_ages():
+    _seed()
+
+    oldest, newest = (
+        Ticket.objects.order_by(order).first() for order in ("created_at", "-created_at")
+    )
+    assert (newest.created_at - oldest.created_at).days >= 15
+    for ticket in Ticket.objects.exclude(first_response_at=None):
+        assert ticket.created_at < ticket.first_response_at

@@ -1,0 +1,38 @@
+import time
+
+import pytest
+import time_machine
+
+from tickets import links
+from tickets.links import LinkExpired, LinkInvalid, make_token, read_token
+
+
+def test_it_reads_back_the_ticket_and_requester_it_signed(ticket):
+    grant = read_token(make_token(ticket))
+
+    assert (grant.ticket_id, grant.contact_id) == (ticket.pk, ticket.requester_id)
+    assert grant.expires_at == pytest.approx(time.time() + 30 * 86400, abs=5)
+
+
+def test_it_refuses_a_tampered_token(ticket):
+    token = make_token(ticket)
+    tampered = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
+
+    with pytest.raises(LinkInvalid):
+        read_token(tampered)
+    with pytest.raises(LinkInvalid):
+        read_token("not-a-token")
+
+
+def test_it_refuses_a_link_older_than_thirty_days(ticket):
+    with time_machine.travel("2026-01-01 00:00 +0000", tick=False):
+        token = make_token(ticket)
+
+    with time_machine.travel("2026-01-31 00:01 +0000", tick=False), pytest.raises(LinkExpired):
+        read_token(token)
+
+
+def test_it_builds_absolute_links_for_emails(ticket, settings):
+    settings.SITE_URL = "https://help.example.com"
+
+    assert links.link_url(ticket).startswith("https://help.example.com/t/")

@@ -1,0 +1,141 @@
+"""Checking and storing files customers and agents attach (DESIGN.md section 10).
+
+A file is judged by its content (libmagic), never its name or the browser's content type. Images
+are decoded and re-encoded, which drops EXIF (GPS position, phone model) and anything hidden after
+the image data; PDFs are kept as they are. Every error names the file.
+"""
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+import magic
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_FILES = 5
+MAX_BYTES = 10 * 1024 * 1024
+# A screenshot is a few megapixels; this bounds the memory a decoded image may take.
+MAX_PIXELS = 40_000_000
+
+IMAGE_FORMATS = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/webp": "WEBP",
+    "image/gif": "PNG",  # re-encoded as a still PNG: no animation, no hidden frames
+}
+ALLOWED_TYPES = {*IMAGE_FORMATS, "application/pdf"}
+EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    name: str
+    content_type: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def clean_upload(upload) -> CleanFile:
+    """Check one uploaded file and return its safe bytes, or raise ValidationError naming it."""
+    name = get_valid_filename(upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:200] or "file"
+    if upload.size > MAX_BYTES:
+        raise ValidationError(
+            _("“%(name)s” is %(size)s; each file can be at most %(limit)s.")
+            % {"name": name, "size": _megabytes(upload.size), "limit": _megabytes(MAX_BYTES)},
+            code="too_big",
+        )
+    upload.seek(0)
+    data = upload.read()
+    if not data:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": name}, code="empty")
+    sniffed = magic.from_buffer(data[:4096], mime=True)
+    if sniffed not in ALLOWED_TYPES:
+        raise ValidationError(
+            _("“%(name)s” is not a picture or a PDF. Attach JPEG, PNG, WebP, GIF or PDF files.")
+            % {"name": name},
+            code="wrong_type",
+        )
+    if sniffed == "application/pdf":
+        return CleanFile(name=name, content_type=sniffed, data=data)
+    return _clean_image(name, sniffed, data)
+
+
+def _clean_image(name: str, sniffed: str, data: bytes) -> CleanFile:
+    target = IMAGE_FORMATS[sniffed]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise Image.DecompressionBombError("too many pixels")
+                image.load()
+                # Apply the EXIF rotation to the pixels, since the EXIF itself is dropped.
+                upright = ImageOps.exif_transpose(image)
+                if target == "JPEG" and upright.mode not in ("RGB", "L"):
+                    upright = upright.convert("RGB")
+                elif target == "PNG" and upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                    upright = upright.convert("RGBA")
+                out = io.BytesIO()
+                # No exif/icc/text parameters: the new file carries pixels only.
+                upright.save(out, format=target, **({"quality": 90} if target != "PNG" else {}))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            _("“%(name)s” is too large an image. Send a screenshot or a smaller photo.")
+            % {"name": name},
+            code="too_many_pixels",
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError(
+            _("“%(name)s” could not be read as an image. It may be damaged.") % {"name": name},
+            code="unreadable",
+        ) from None
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    content_type = "image/png" if target == "PNG" else sniffed
+    return CleanFile(name=stem + EXTENSIONS[target], content_type=content_type, data=out.getvalue())
+
+
+def clean_uploads(uploads) -> list[CleanFile]:
+    """Check a message's files together: the count, then each file. All errors at once."""
+    uploads = [upload for upload in uploads if upload]
+    if len(uploads) > MAX_FILES:
+        raise ValidationError(
+            _("You attached %(count)d files; at most %(limit)d can be sent with one message.")
+            % {"count": len(uploads), "limit": MAX_FILES},
+            code="too_many",
+        )
+    cleaned, errors = [], []
+    for upload in uploads:
+        try:
+            cleaned.append(clean_upload(upload))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def store(file: CleanFile, *, ticket, message):
+    """Save a cleaned file as an Attachment of a message (under a random name)."""
+    from .models import Attachment
+
+    return Attachment.objects.create(
+        ticket=ticket,
+        message=message,
+        file=ContentFile(file.data, name="upload"),
+        original_name=file.name,
+        content_type=file.content_type,
+        size=len(file.data),
+        sha256=file.sha256,
+    )

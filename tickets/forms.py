@@ -1,0 +1,495 @@
+"""Customer forms: one ticket form per category (DESIGN.md section 4), replies, ratings, links.
+
+Each category form asks for what an agent needs to act without asking back, and validates it:
+amounts positive (written the Indonesian way, 45.000, or any other), dates not in the future,
+transaction references in a plausible format, last-4 digits exactly four digits.
+"""
+
+import re
+import uuid
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .attachments import MAX_BYTES, MAX_FILES, clean_uploads
+from .models import Category
+
+# A wallet transaction reference: 8-40 letters, digits and dashes with at least 6 digits,
+# e.g. TRX-20261121-8F3K2Q or 2611211234567890123.
+TRANSACTION_REFERENCE = re.compile(r"^(?=(?:[^0-9]*[0-9]){6})[A-Z0-9][A-Z0-9-]{6,38}[A-Z0-9]$")
+TICKET_REFERENCE = re.compile(r"^[A-Z0-9]{1,6}-[2-9A-HJ-NP-Z]{6,8}$")
+PHONE = re.compile(r"^\+?[0-9]{8,15}$")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Up to MAX_FILES pictures or PDFs, checked by content; cleans to a list of CleanFile."""
+
+    widget = MultipleFileInput(
+        attrs={"accept": "image/jpeg,image/png,image/webp,image/gif,application/pdf"}
+    )
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        # Lazy: the sentence is translated when a page is drawn, in that visitor's language.
+        kwargs.setdefault(
+            "help_text",
+            format_lazy(
+                _("Up to {count} screenshots, photos or PDFs, {size} MB each."),
+                count=MAX_FILES,
+                size=MAX_BYTES // (1024 * 1024),
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        if self.required and not uploads:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return clean_uploads(uploads)
+
+
+class AmountField(forms.CharField):
+    """A positive amount as customers type it: 45.000, 45,000, Rp 1.850.000, 12.50."""
+
+    default_error_messages = {
+        "invalid": _("Enter an amount such as 45.000 or 45000."),
+        "not_positive": _("The amount must be more than zero."),
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "maxlength": 30})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if len(value) > 30:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        text = re.sub(r"(?i)^(rp\.?|idr|usd|sgd|rmb|cny|¥|\$)\s*", "", value.strip()).replace(
+            " ", ""
+        )
+        if re.fullmatch(r"-[\d.,]+", text):
+            raise ValidationError(self.error_messages["not_positive"], code="not_positive")
+        if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):  # thousands separators
+            text = re.sub(r"[.,]", "", text)
+        elif re.fullmatch(r"\d+(?:[.,]\d{1,2})?", text):  # decimals with a point or a comma
+            text = text.replace(",", ".")
+        else:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if amount <= 0:
+            raise ValidationError(self.error_messages["not_positive"], code="not_positive")
+        return amount
+
+
+def not_in_future(value) -> None:
+    now = timezone.localtime()
+    if isinstance(value, datetime) and value > now:
+        raise ValidationError(_("This cannot be in the future."), code="future")
+    if isinstance(value, date) and not isinstance(value, datetime) and value > now.date():
+        raise ValidationError(_("This cannot be in the future."), code="future")
+
+
+def _transaction_reference(value: str) -> str:
+    value = value.strip().upper()
+    if not TRANSACTION_REFERENCE.match(value):
+        raise ValidationError(
+            _(
+                "This does not look like a transaction reference (for example "
+                "TRX-20261121-8F3K2Q). You find it under History in the app."
+            ),
+            code="invalid_reference",
+        )
+    return value
+
+
+class TransactionReferenceField(forms.CharField):
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("label", _("Transaction reference"))
+        kwargs.setdefault("help_text", _("Under History in the app, e.g. TRX-20261121-8F3K2Q."))
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"autocapitalize": "characters", "autocomplete": "off"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        return _transaction_reference(value) if value else value
+
+
+class PastDateTimeField(forms.DateTimeField):
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    default_validators = [not_in_future]
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"])
+        super().__init__(**kwargs)
+
+
+class PastDateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    default_validators = [not_in_future]
+
+
+CURRENCIES = [("IDR", "IDR"), ("USD", "USD"), ("SGD", "SGD"), ("CNY", "CNY")]
+
+
+class TicketForm(forms.Form):
+    """What every topic asks: subject, description, files, and who you are when signed out."""
+
+    category_code = ""
+    # Fields whose values go into Ticket.details, in the order agents read them.
+    detail_fields: tuple[str, ...] = ()
+
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "true"}),
+    )
+    description = forms.CharField(
+        label=_("What happened?"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Tell us what you did, what you expected and what you saw."),
+    )
+    attachments = AttachmentsField(label=_("Screenshots or receipts"))
+    name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("Email address"),
+        help_text=_("We send your reference and a link to follow your request here."),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    # Set when the page is drawn: a resubmitted form (refresh, double click) opens one ticket.
+    idempotency_token = forms.UUIDField(widget=forms.HiddenInput)
+    faq_article = forms.SlugField(widget=forms.HiddenInput, required=False, max_length=100)
+
+    def __init__(self, *args, signed_in: bool = False, **kwargs) -> None:
+        kwargs.setdefault("initial", {}).setdefault("idempotency_token", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.signed_in = signed_in
+        if signed_in:
+            for name in ("name", "email", "phone"):
+                del self.fields[name]
+        else:
+            self.fields["email"].widget.attrs["autocomplete"] = "email"
+            self.fields["name"].widget.attrs["autocomplete"] = "name"
+
+    def clean_phone(self) -> str:
+        phone = re.sub(r"[\s().-]", "", self.cleaned_data.get("phone", ""))
+        if phone and not PHONE.match(phone):
+            raise ValidationError(
+                _("Enter a phone number such as 0812 3456 7890 or +62 812 3456 7890.")
+            )
+        return phone
+
+    def details(self) -> dict:
+        """The structured fields as JSON-safe values for Ticket.details."""
+        details = {}
+        for name in self.detail_fields:
+            value = self.cleaned_data.get(name)
+            if value in (None, "", []):
+                continue
+            if isinstance(value, datetime):
+                value = timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+            elif isinstance(value, date | Decimal):
+                value = str(value)
+            details[name] = value
+        if "amount" in details:
+            details.setdefault("currency", self.cleaned_data.get("currency") or "IDR")
+        return details
+
+    @classmethod
+    def describe(cls, details: dict) -> list[tuple[str, str]]:
+        """(label, shown value) for each stored detail, for agents and the customer."""
+        fields = cls.base_fields
+        shown = []
+        for name in cls.detail_fields:
+            if name not in details or name == "currency":
+                continue
+            field, value = fields[name], details[name]
+            if isinstance(value, bool):
+                value = _("Yes") if value else _("No")
+            elif getattr(field, "choices", None):
+                value = dict(field.choices).get(value, value)
+            elif name == "amount":
+                value = f"{details.get('currency', 'IDR')} {_group_thousands(value)}"
+            elif isinstance(field, PastDateTimeField):
+                value = str(value).replace("T", " ")
+            shown.append((str(field.label), str(value)))
+        return shown
+
+
+def _group_thousands(amount: str) -> str:
+    whole, _, cents = str(amount).partition(".")
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return f"{grouped},{cents}" if cents and int(cents) else grouped
+
+
+class PaymentFailedForm(TicketForm):
+    category_code = Category.Code.PAYMENT_FAILED
+    detail_fields = (
+        "transaction_reference",
+        "amount",
+        "currency",
+        "occurred_at",
+        "payment_method",
+        "merchant",
+        "card_last4",
+    )
+    METHODS = [
+        ("balance", _("Wallet balance")),
+        ("bank_card", _("Bank card")),
+        ("virtual_account", _("Bank transfer (virtual account)")),
+        ("qris", _("QRIS")),
+        ("paylater", _("PayLater")),
+    ]
+
+    transaction_reference = TransactionReferenceField()
+    amount = AmountField(label=_("Amount"))
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="IDR")
+    occurred_at = PastDateTimeField(label=_("When did you pay?"))
+    payment_method = forms.ChoiceField(label=_("How did you pay?"), choices=METHODS)
+    merchant = forms.CharField(label=_("Shop or merchant"), max_length=120)
+    card_last4 = forms.CharField(
+        label=_("Last 4 digits of the card"),
+        required=False,
+        max_length=4,
+        validators=[RegexValidator(r"^\d{4}$", _("Enter exactly 4 digits."))],
+        help_text=_("Only if you paid by card. Never enter the full card number."),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                # ticket_form.js shows it only while "Bank card" is picked
+                "data-show-when": "payment_method=bank_card",
+            }
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("payment_method") == "bank_card" and not cleaned.get("card_last4"):
+            self.add_error("card_last4", _("Enter the last 4 digits of the card you paid with."))
+        if cleaned.get("payment_method") not in (None, "bank_card") and cleaned.get("card_last4"):
+            cleaned["card_last4"] = ""
+        return cleaned
+
+
+class RefundForm(TicketForm):
+    category_code = Category.Code.REFUND
+    detail_fields = (
+        "transaction_reference",
+        "amount",
+        "currency",
+        "transaction_date",
+        "merchant",
+        "reason",
+        "refund_requested_on",
+    )
+
+    transaction_reference = TransactionReferenceField(label=_("Original transaction reference"))
+    amount = AmountField(label=_("Amount to refund"))
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="IDR")
+    transaction_date = PastDateField(label=_("Date of the transaction"))
+    merchant = forms.CharField(label=_("Shop or merchant"), max_length=120)
+    reason = forms.CharField(label=_("Why should it be refunded?"), max_length=300)
+    refund_requested_on = PastDateField(
+        label=_("When did you ask the merchant for the refund?"), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        paid, asked = cleaned.get("transaction_date"), cleaned.get("refund_requested_on")
+        if paid and asked and asked < paid:
+            self.add_error(
+                "refund_requested_on", _("This cannot be before the date of the transaction.")
+            )
+        return cleaned
+
+
+class AccountAccessForm(TicketForm):
+    category_code = Category.Code.ACCOUNT_ACCESS
+    detail_fields = ("registered_phone", "registered_email", "what_happened")
+    WHAT_HAPPENED = [
+        ("locked_wrong_pin", _("Locked after entering a wrong PIN")),
+        ("no_otp", _("I don't receive the verification code (OTP)")),
+        ("lost_phone", _("My phone was lost or stolen")),
+        ("changed_number", _("I changed my phone number")),
+        ("blocked", _("The app says my account is blocked")),
+        ("other", _("Something else")),
+    ]
+
+    registered_phone = forms.CharField(
+        label=_("Phone number registered to the account"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    registered_email = forms.EmailField(label=_("Email registered to the account"), required=False)
+    what_happened = forms.ChoiceField(
+        label=_("What happened?"), choices=WHAT_HAPPENED, widget=forms.RadioSelect
+    )
+
+    def clean_registered_phone(self) -> str:
+        phone = re.sub(r"[\s().-]", "", self.cleaned_data["registered_phone"])
+        if not PHONE.match(phone):
+            raise ValidationError(
+                _("Enter a phone number such as 0812 3456 7890 or +62 812 3456 7890.")
+            )
+        return phone
+
+
+class SuspiciousTransactionForm(TicketForm):
+    category_code = Category.Code.SUSPICIOUS_TRANSACTION
+    detail_fields = (
+        "transaction_references",
+        "amount",
+        "currency",
+        "occurred_at",
+        "freeze_account",
+    )
+
+    transaction_references = forms.CharField(
+        label=_("Transaction reference(s)"),
+        required=False,
+        max_length=400,
+        help_text=_("One or more, separated by commas. Leave empty if you don't know."),
+    )
+    amount = AmountField(label=_("Amount"), required=False)
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="IDR")
+    occurred_at = PastDateTimeField(label=_("When did it happen?"))
+    freeze_account = forms.TypedChoiceField(
+        label=_("Should we freeze your account now?"),
+        choices=[("yes", _("Yes, freeze it now")), ("no", _("No, just investigate"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+    def clean_transaction_references(self) -> str:
+        raw = self.cleaned_data.get("transaction_references", "")
+        references = [part for part in re.split(r"[\s,;]+", raw) if part]
+        return ", ".join(_transaction_reference(reference) for reference in references)
+
+
+class ComplaintForm(TicketForm):
+    category_code = Category.Code.COMPLAINT
+    detail_fields = ("about", "earlier_reference")
+    ABOUT = [
+        ("agent_conduct", _("How a support agent treated me")),
+        ("delay", _("Waiting too long for an answer")),
+        ("merchant", _("A merchant")),
+        ("fees", _("Fees or charges")),
+        ("other", _("Something else")),
+    ]
+
+    about = forms.ChoiceField(label=_("What is your complaint about?"), choices=ABOUT)
+    earlier_reference = forms.CharField(
+        label=_("Earlier request reference"),
+        required=False,
+        max_length=20,
+        help_text=_("If this is about an earlier request, its reference, e.g. GP-7K3M9Q."),
+    )
+
+    def clean_earlier_reference(self) -> str:
+        value = self.cleaned_data.get("earlier_reference", "").strip().upper()
+        if value and not TICKET_REFERENCE.match(value):
+            raise ValidationError(_("A request reference looks like GP-7K3M9Q."))
+        return value
+
+
+class HowToForm(TicketForm):
+    category_code = Category.Code.HOW_TO
+
+
+class AppProblemForm(TicketForm):
+    category_code = Category.Code.APP_PROBLEM
+    detail_fields = ("device", "os", "app_version", "network")
+    NETWORKS = [
+        ("wifi", _("Wi-Fi")),
+        ("5g", "5G"),
+        ("4g", "4G"),
+        ("3g", _("3G or slower")),
+        ("other", _("Not sure")),
+    ]
+
+    device = forms.CharField(label=_("Phone model"), max_length=80, help_text=_("e.g. Samsung A14"))
+    os = forms.CharField(label=_("Operating system"), max_length=40, help_text=_("e.g. Android 14"))
+    app_version = forms.CharField(
+        label=_("App version"),
+        max_length=20,
+        validators=[RegexValidator(r"^\d+(\.\d+){1,3}$", _("Enter a version such as 5.12.1."))],
+        help_text=_("In the app under Profile > About."),
+    )
+    network = forms.ChoiceField(label=_("Internet connection"), choices=NETWORKS)
+
+
+CATEGORY_FORMS: dict[str, type[TicketForm]] = {
+    form.category_code: form
+    for form in (
+        PaymentFailedForm,
+        RefundForm,
+        AccountAccessForm,
+        SuspiciousTransactionForm,
+        ComplaintForm,
+        HowToForm,
+        AppProblemForm,
+    )
+}
+
+
+def describe_details(category_code: str, details: dict) -> list[tuple[str, str]]:
+    return CATEGORY_FORMS[category_code].describe(details)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachments = AttachmentsField(label=_("Add screenshots or receipts"))
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How happy are you with the help you got?"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you'd like to add?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class LinkRequestForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Request reference"),
+        max_length=20,
+        help_text=_("It looks like GP-7K3M9Q and is in the email we sent you."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address you used"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def clean_reference(self) -> str:
+        return self.cleaned_data["reference"].strip().upper()

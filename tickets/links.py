@@ -1,0 +1,80 @@
+"""Signed links that open a ticket without a password (DESIGN.md section 1, step 4).
+
+A guest whose wallet account is locked can sign in nowhere, so the link is their key: signed
+with SECRET_KEY, naming one ticket and its requester, valid for LINK_MAX_AGE. Opening it grants
+that browser session access to that ticket (and to the ticket it was merged into) until the link
+would have expired. A fresh link can be asked for at any time and is sent by email only.
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+
+SALT = "tickets.access-link"
+LINK_MAX_AGE = timedelta(days=30)
+SESSION_KEY = "ticket_grants"
+
+
+class LinkExpired(Exception):
+    pass
+
+
+class LinkInvalid(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Grant:
+    ticket_id: int
+    contact_id: int
+    expires_at: float  # epoch seconds
+
+
+def make_token(ticket) -> str:
+    return signing.TimestampSigner(salt=SALT).sign_object(
+        {"t": ticket.pk, "c": ticket.requester_id}, compress=True
+    )
+
+
+def read_token(token: str) -> Grant:
+    signer = signing.TimestampSigner(salt=SALT)
+    try:
+        payload = signer.unsign_object(token, max_age=LINK_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise LinkExpired from error
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise LinkInvalid from error
+    # The signature is valid, so the timestamp inside it is ours.
+    issued = signing.b62_decode(token.rsplit(signer.sep, 2)[-2])
+    if not isinstance(payload, dict) or not {"t", "c"} <= payload.keys():
+        raise LinkInvalid
+    return Grant(int(payload["t"]), int(payload["c"]), issued + LINK_MAX_AGE.total_seconds())
+
+
+def link_path(ticket) -> str:
+    return reverse("ticket-link", args=[make_token(ticket)])
+
+
+def link_url(ticket) -> str:
+    """The absolute link for emails."""
+    return settings.SITE_URL + link_path(ticket)
+
+
+def grant_session(session, grant: Grant) -> None:
+    grants = dict(session.get(SESSION_KEY, {}))
+    grants[str(grant.ticket_id)] = [grant.contact_id, grant.expires_at]
+    session[SESSION_KEY] = grants
+
+
+def session_grants(session) -> dict[int, int]:
+    """ticket id -> contact id for the unexpired grants of this browser session."""
+    now = time.time()
+    return {
+        int(ticket_id): contact_id
+        for ticket_id, (contact_id, expires_at) in session.get(SESSION_KEY, {}).items()
+        if expires_at > now
+    }

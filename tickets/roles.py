@@ -1,0 +1,76 @@
+"""Roles are groups: agent, lead, admin. A superuser counts as an admin.
+
+An agent works the tickets of their queues; a lead also reassigns across the queues they lead and
+edits canned responses; an admin sees everything and runs the Django admin.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+AGENT = "agent"
+LEAD = "lead"
+ADMIN = "admin"
+STAFF_ROLES = (AGENT, LEAD, ADMIN)
+
+# Django admin permissions per role, as "app_label.codename" ("app_label.*" for all of an app).
+ROLE_PERMISSIONS = {
+    AGENT: [],
+    # Leads reach the Django admin (is_staff) for their queues' canned responses.
+    LEAD: [
+        "tickets.view_queue",
+        "tickets.view_queuemembership",
+        "tickets.view_category",
+        "tickets.view_cannedresponse",
+        "tickets.add_cannedresponse",
+        "tickets.change_cannedresponse",
+        "tickets.delete_cannedresponse",
+    ],
+    ADMIN: ["tickets.*", "faq.*", "django_celery_beat.*", "auth.view_group"],
+}
+
+
+def role_names(user) -> frozenset[str]:
+    """The role groups of a user, read once per user object."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=STAFF_ROLES).values_list("name", flat=True))
+        if user.is_superuser:
+            cached |= {ADMIN}
+        user._role_names = cached
+    return cached
+
+
+def is_admin(user) -> bool:
+    return ADMIN in role_names(user)
+
+
+def is_lead(user) -> bool:
+    return bool({LEAD, ADMIN} & role_names(user))
+
+
+def is_staff_member(user) -> bool:
+    """Agents, leads and admins: everyone who works tickets rather than files them."""
+    return bool(role_names(user))
+
+
+def highest_role(user) -> str | None:
+    names = role_names(user)
+    for role in (ADMIN, LEAD, AGENT):
+        if role in names:
+            return role
+    return None
+
+
+def sync_role_groups(**kwargs) -> None:
+    """Create the role groups and give each exactly its admin permissions (runs after migrate)."""
+    for role, specs in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        permissions = Permission.objects.none()
+        for spec in specs:
+            app_label, codename = spec.split(".")
+            found = Permission.objects.filter(content_type__app_label=app_label)
+            if codename != "*":
+                found = found.filter(codename=codename)
+            permissions |= found
+        group.permissions.set(permissions)

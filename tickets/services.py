@@ -1,0 +1,702 @@
+"""Use-cases that change tickets. Views, the API, admin actions, commands and tasks call these, so
+every channel behaves the same: the same checks, the same audit events, the same side effects."""
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import attachments as attachment_files
+from . import reactions, redaction
+from .models import Category, Contact, CSATResponse, Message, Ticket, TicketEvent, User
+from .models.tickets import generate_reference
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_ATTEMPTS = 5
+
+
+class ServiceError(Exception):
+    """A request the rules refuse; the message is fit to show to the person who asked."""
+
+
+class IllegalTransition(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something: an agent (user), a customer (contact), or the system."""
+
+    type: str
+    user: User | None = None
+    contact: Contact | None = None
+
+    @classmethod
+    def system(cls) -> "Actor":
+        return cls(TicketEvent.Actor.SYSTEM)
+
+    @classmethod
+    def agent(cls, user: User) -> "Actor":
+        return cls(TicketEvent.Actor.AGENT, user=user)
+
+    @classmethod
+    def customer(cls, contact: Contact) -> "Actor":
+        return cls(TicketEvent.Actor.CUSTOMER, user=contact.user, contact=contact)
+
+
+def record_event(
+    ticket: Ticket,
+    kind: str,
+    by: Actor,
+    *,
+    field: str = "",
+    old: object = "",
+    new: object = "",
+    data: dict | None = None,
+    at: datetime | None = None,
+) -> TicketEvent:
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        kind=kind,
+        actor_type=by.type,
+        actor_user=by.user,
+        actor_contact=by.contact,
+        field=field,
+        old_value=str(old)[:255],
+        new_value=str(new)[:255],
+        data=data or {},
+        created_at=at or timezone.now(),
+    )
+    reactions.on_ticket_event(event)
+    return event
+
+
+class Redactor:
+    """Redacts every text of one change and remembers what it removed, field by field."""
+
+    def __init__(self) -> None:
+        self.found: Counter = Counter()
+        self.fields: dict[str, set[str]] = defaultdict(set)
+
+    def __call__(self, value, field: str):
+        found: Counter = Counter()
+        cleaned = redaction.redact_value(value, found)
+        for kind in found:
+            self.fields[kind].add(field)
+        self.found.update(found)
+        return cleaned
+
+    def record(self, ticket: Ticket, by: Actor, at: datetime) -> None:
+        """One audit event per kind removed: what and where, never the value."""
+        for kind, count in sorted(self.found.items()):
+            record_event(
+                ticket,
+                TicketEvent.Kind.REDACTED,
+                by,
+                new=kind,
+                data={"kind": kind, "count": count, "fields": sorted(self.fields[kind])},
+                at=at,
+            )
+
+
+def redactions_of(ticket: Ticket) -> list[str]:
+    """The kinds of secrets removed from a ticket so far (for the customer's confirmation)."""
+    return sorted(
+        set(
+            ticket.events.filter(kind=TicketEvent.Kind.REDACTED).values_list("new_value", flat=True)
+        )
+    )
+
+
+def get_or_create_contact(
+    *, email: str, name: str = "", phone: str = "", language: str = ""
+) -> Contact:
+    """The contact for an email address, whatever its case; fills in a missing name or phone."""
+    email = Contact.normalize_email(email)
+    contact = Contact.objects.filter(email__iexact=email).first()
+    if contact is None:
+        try:
+            # A savepoint: a concurrent first submission from the same address may win the insert.
+            with transaction.atomic():
+                return Contact.objects.create(
+                    email=email,
+                    name=name,
+                    phone=phone,
+                    **({"language": language} if language else {}),
+                )
+        except IntegrityError:
+            contact = Contact.objects.get(email__iexact=email)
+    changed = []
+    if name and not contact.name:
+        contact.name = name
+        changed.append("name")
+    if phone and not contact.phone:
+        contact.phone = phone
+        changed.append("phone")
+    if changed:
+        contact.save(update_fields=changed)
+    return contact
+
+
+def create_ticket(
+    *,
+    requester: Contact,
+    category: Category | str,
+    subject: str,
+    body: str,
+    details: dict | None = None,
+    attachments: Sequence[attachment_files.CleanFile] = (),
+    channel: str = Ticket.Channel.WEB,
+    language: str | None = None,
+    idempotency_key: str | None = None,
+    faq_article: str = "",
+    email_message_id: str | None = None,
+    follow_up_of: Ticket | None = None,
+) -> Ticket:
+    """Open a ticket with its first message, routed by category, in one transaction.
+
+    Every text is redacted before anything is saved. With an idempotency key, a second call with
+    the same key returns the first ticket: the unique constraint is the real guard against double
+    submits, the look-up only the fast path.
+    """
+    if idempotency_key:
+        existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if not isinstance(category, Category):
+        category = Category.objects.select_related("queue").get(code=category)
+    now = timezone.now()
+    redact = Redactor()
+    subject = redact(subject, "subject")
+    body = redact(body, "body")
+    details = redact(details or {}, "details")
+
+    with transaction.atomic():
+        ticket = Ticket(
+            subject=subject,
+            category=category,
+            priority=category.default_priority,
+            status=Ticket.Status.NEW,
+            channel=channel,
+            queue=category.queue,
+            requester=requester,
+            language=language or requester.language,
+            details=details,
+            transaction_reference=str(details.get("transaction_reference", ""))[:64],
+            idempotency_key=idempotency_key or None,
+            faq_article=faq_article,
+            follow_up_of=follow_up_of,
+            created_at=now,
+            last_activity_at=now,
+            status_changed_at=now,
+        )
+        for attempt in range(REFERENCE_ATTEMPTS):
+            ticket.reference = generate_reference()
+            try:
+                with transaction.atomic():
+                    ticket.save()
+                break
+            except IntegrityError:
+                ticket.pk = None
+                ticket._state.adding = True
+                if idempotency_key:
+                    first = Ticket.objects.filter(idempotency_key=idempotency_key).first()
+                    if first is not None:
+                        return first
+                if (
+                    attempt == REFERENCE_ATTEMPTS - 1
+                    or not Ticket.objects.filter(reference=ticket.reference).exists()
+                ):
+                    raise
+        message = Message.objects.create(
+            ticket=ticket,
+            kind=Message.Kind.PUBLIC,
+            author_type=Message.Author.CUSTOMER,
+            author_user=requester.user,
+            author_contact=requester,
+            body=body,
+            source=_message_source(channel),
+            email_message_id=email_message_id,
+            created_at=now,
+        )
+        for file in attachments:
+            attachment_files.store(file, ticket=ticket, message=message)
+        by = Actor.customer(requester)
+        record_event(
+            ticket,
+            TicketEvent.Kind.CREATED,
+            by,
+            data={"channel": channel, "queue": category.queue.slug, "category": category.code},
+            at=now,
+        )
+        redact.record(ticket, by, now)
+        if category.queue.assignment != category.queue.Assignment.MANUAL:
+            from .assignment import auto_assign
+
+            ticket = auto_assign(ticket)
+    logger.info(
+        "ticket %s created: %s via %s into %s%s",
+        ticket.reference,
+        category.code,
+        channel,
+        category.queue.slug,
+        f", removed {dict(redact.found)}" if redact.found else "",
+    )
+    return ticket
+
+
+def _message_source(channel: str) -> str:
+    if channel in Message.Source.values:
+        return channel
+    return Message.Source.WEB
+
+
+def _move(ticket: Ticket, status: str, by: Actor, *, now: datetime) -> list[str]:
+    """Move a locked ticket to a new status and write the event; returns the fields changed."""
+    old = Ticket.Status(ticket.status)
+    new = Ticket.Status(status)
+    if not ticket.can_move_to(new):
+        raise IllegalTransition(
+            _("Ticket %(reference)s is %(old)s and cannot be moved to %(new)s.")
+            % {"reference": ticket.reference, "old": old.label, "new": new.label}
+        )
+    ticket.status = new
+    ticket.status_changed_at = now
+    changed = ["status", "status_changed_at"]
+    if new == Ticket.Status.RESOLVED:
+        ticket.resolved_at = now
+        changed.append("resolved_at")
+    elif new == Ticket.Status.CLOSED:
+        ticket.closed_at = now
+        changed.append("closed_at")
+    elif old == Ticket.Status.RESOLVED:
+        ticket.resolved_at = None
+        ticket.reopen_count += 1
+        changed += ["resolved_at", "reopen_count"]
+    record_event(ticket, TicketEvent.Kind.STATUS, by, field="status", old=old, new=new, at=now)
+    return changed
+
+
+def change_status(*, ticket: Ticket, status: str, by: Actor) -> Ticket:
+    """Move a ticket to another status if DESIGN.md section 5 allows it; one event per move."""
+    now = timezone.now()
+    with transaction.atomic():
+        # The lock makes two agents changing the same ticket apply one after the other, each
+        # checking the transition against the status the other left.
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        changed = _move(locked, status, by, now=now)
+        locked.save(update_fields=[*changed, "updated_at"])
+    return locked
+
+
+def add_agent_message(
+    *,
+    ticket: Ticket,
+    agent: User,
+    body: str,
+    internal: bool = False,
+    set_status: str | None = None,
+    attachments: Sequence[attachment_files.CleanFile] = (),
+    source: str = Message.Source.WEB,
+) -> Message:
+    """An agent's public reply or internal note. A public reply may set a new status (usually
+    pending_customer); the first public reply sets first_response_at."""
+    now = timezone.now()
+    by = Actor.agent(agent)
+    redact = Redactor()
+    body = redact(body, "body")
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if locked.status == Ticket.Status.CLOSED:
+            raise ServiceError(
+                _("Ticket %(reference)s is closed.") % {"reference": locked.reference}
+            )
+        message = Message.objects.create(
+            ticket=locked,
+            kind=Message.Kind.INTERNAL if internal else Message.Kind.PUBLIC,
+            author_type=Message.Author.AGENT,
+            author_user=agent,
+            body=body,
+            source=source,
+            created_at=now,
+        )
+        for file in attachments:
+            attachment_files.store(file, ticket=locked, message=message)
+        changed = ["last_activity_at"]
+        locked.last_activity_at = now
+        if internal:
+            record_event(locked, TicketEvent.Kind.NOTE, by, data={"message": message.pk}, at=now)
+        else:
+            record_event(locked, TicketEvent.Kind.REPLIED, by, data={"message": message.pk}, at=now)
+            if locked.first_response_at is None:
+                locked.first_response_at = now
+                changed.append("first_response_at")
+            target = set_status or (
+                Ticket.Status.OPEN if locked.status == Ticket.Status.NEW else None
+            )
+            if target and target != locked.status:
+                changed += _move(locked, target, by, now=now)
+        redact.record(locked, by, now)
+        locked.save(update_fields=[*changed, "updated_at"])
+    return message
+
+
+def reopen_deadline(ticket: Ticket) -> datetime | None:
+    """Until when a customer's reply reopens this resolved ticket (None: not resolved)."""
+    if ticket.status != Ticket.Status.RESOLVED or ticket.resolved_at is None:
+        return None
+    return ticket.resolved_at + timedelta(days=settings.REOPEN_WINDOW_DAYS)
+
+
+def add_customer_message(
+    *,
+    ticket: Ticket,
+    contact: Contact,
+    body: str,
+    attachments: Sequence[attachment_files.CleanFile] = (),
+    source: str = Message.Source.WEB,
+    email_message_id: str | None = None,
+) -> Message:
+    """A customer's reply (DESIGN.md section 5).
+
+    It reopens a ticket waiting on them, or resolved within the reopen window. Later, or on a
+    closed ticket, it starts a new ticket linked to the old one; on a merged ticket it goes to
+    the ticket it was merged into. The returned message's ticket says where it landed.
+    """
+    now = timezone.now()
+    while ticket.merged_into_id:
+        ticket = Ticket.objects.get(pk=ticket.merged_into_id)
+    deadline = reopen_deadline(ticket)
+    if ticket.status == Ticket.Status.CLOSED or (deadline and deadline < now):
+        follow_up = create_ticket(
+            requester=contact,
+            category=ticket.category,
+            subject=ticket.subject,
+            body=body,
+            attachments=attachments,
+            channel=source if source in Ticket.Channel.values else Ticket.Channel.WEB,
+            language=ticket.language,
+            email_message_id=email_message_id,
+            follow_up_of=ticket,
+        )
+        return follow_up.messages.get()
+
+    by = Actor.customer(contact)
+    redact = Redactor()
+    body = redact(body, "body")
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if locked.status == Ticket.Status.CLOSED:
+            raise ServiceError(
+                _("Ticket %(reference)s is closed.") % {"reference": locked.reference}
+            )
+        message = Message.objects.create(
+            ticket=locked,
+            kind=Message.Kind.PUBLIC,
+            author_type=Message.Author.CUSTOMER,
+            author_user=contact.user,
+            author_contact=contact,
+            body=body,
+            source=source,
+            email_message_id=email_message_id,
+            created_at=now,
+        )
+        for file in attachments:
+            attachment_files.store(file, ticket=locked, message=message)
+        record_event(
+            locked, TicketEvent.Kind.CUSTOMER_REPLIED, by, data={"message": message.pk}, at=now
+        )
+        redact.record(locked, by, now)
+        locked.last_activity_at = now
+        changed = ["last_activity_at"]
+        if locked.status in (Ticket.Status.PENDING_CUSTOMER, Ticket.Status.RESOLVED):
+            changed += _move(locked, Ticket.Status.OPEN, by, now=now)
+        locked.save(update_fields=[*changed, "updated_at"])
+    return message
+
+
+def rate_ticket(*, ticket: Ticket, contact: Contact, score: int, comment: str = "") -> CSATResponse:
+    """The customer's 1-5 rating of a resolution; once per resolution."""
+    if ticket.status not in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED) or ticket.merged_into_id:
+        raise ServiceError(_("Only a resolved request can be rated."))
+    if not 1 <= int(score) <= 5:
+        raise ServiceError(_("A rating is a number from 1 to 5."))
+    now = timezone.now()
+    redact = Redactor()
+    comment = redact(comment.strip(), "csat comment")
+    by = Actor.customer(contact)
+    try:
+        with transaction.atomic():
+            rating = CSATResponse.objects.create(
+                ticket=ticket,
+                cycle=ticket.reopen_count,
+                score=score,
+                comment=comment,
+                created_at=now,
+            )
+            record_event(ticket, TicketEvent.Kind.CSAT, by, new=score, at=now)
+            redact.record(ticket, by, now)
+    except IntegrityError:
+        raise ServiceError(_("You have already rated this resolution. Thank you!")) from None
+    return rating
+
+
+def assign_ticket(*, ticket: Ticket, assignee: User | None, by: Actor) -> Ticket:
+    """Give a ticket to an agent (or to nobody), writing one event if it changed hands."""
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if locked.assignee_id == (assignee.pk if assignee else None):
+            return locked
+        old = locked.assignee
+        locked.assignee = assignee
+        locked.save(update_fields=["assignee", "updated_at"])
+        record_event(
+            locked,
+            TicketEvent.Kind.ASSIGNEE,
+            by,
+            field="assignee",
+            old=old.email if old else "",
+            new=assignee.email if assignee else "",
+        )
+    return locked
+
+
+def _set_field(
+    ticket: Ticket, *, field: str, value, shown, kind: str, by: Actor, now: datetime
+) -> Ticket:
+    """Change one routing field of a locked ticket and write its event; no-op if unchanged."""
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.status == Ticket.Status.CLOSED:
+        raise ServiceError(_("Ticket %(reference)s is closed.") % {"reference": locked.reference})
+    old_value = getattr(locked, f"{field}_id" if field in ("queue", "category") else field)
+    new_value = value.pk if hasattr(value, "pk") else value
+    if old_value == new_value:
+        return locked
+    old_shown = shown(getattr(locked, field))
+    setattr(locked, field, value)
+    locked.save(update_fields=[field, "updated_at"])
+    record_event(locked, kind, by, field=field, old=old_shown, new=shown(value), at=now)
+    return locked
+
+
+def change_priority(*, ticket: Ticket, priority: int, by: Actor) -> Ticket:
+    with transaction.atomic():
+        return _set_field(
+            ticket,
+            field="priority",
+            value=Ticket.Priority(priority),
+            shown=lambda p: Ticket.Priority(p).name.lower(),
+            kind=TicketEvent.Kind.PRIORITY,
+            by=by,
+            now=timezone.now(),
+        )
+
+
+def change_category(*, ticket: Ticket, category: Category, by: Actor) -> Ticket:
+    with transaction.atomic():
+        return _set_field(
+            ticket,
+            field="category",
+            value=category,
+            shown=lambda c: c.code,
+            kind=TicketEvent.Kind.CATEGORY,
+            by=by,
+            now=timezone.now(),
+        )
+
+
+def move_to_queue(*, ticket: Ticket, queue, by: Actor) -> Ticket:
+    """Move a ticket to another queue; an assignee who is not a member there lets it go."""
+    now = timezone.now()
+    with transaction.atomic():
+        moved = _set_field(
+            ticket,
+            field="queue",
+            value=queue,
+            shown=lambda q: q.slug,
+            kind=TicketEvent.Kind.QUEUE,
+            by=by,
+            now=now,
+        )
+        if moved.assignee_id and not queue.memberships.filter(user_id=moved.assignee_id).exists():
+            record_event(
+                moved,
+                TicketEvent.Kind.ASSIGNEE,
+                by,
+                field="assignee",
+                old=moved.assignee.email,
+                new="",
+                at=now,
+            )
+            moved.assignee = None
+            moved.save(update_fields=["assignee", "updated_at"])
+    return moved
+
+
+def merge_tickets(*, source: Ticket, target: Ticket, by: Actor) -> Ticket:
+    """Merge a duplicate into another ticket of the same customer.
+
+    The duplicate's messages and attachments move to the target; the duplicate closes with a link
+    to it; both threads say so publicly, so the customer is told; both get an audit event.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        # Lock both rows in a fixed order, so two opposite merges cannot deadlock.
+        locked = {
+            t.pk: t
+            for t in Ticket.objects.select_for_update()
+            .filter(pk__in=[source.pk, target.pk])
+            .order_by("pk")
+        }
+        source, target = locked[source.pk], locked.get(target.pk)
+        if target is None or source.pk == target.pk:
+            raise ServiceError(_("A ticket cannot be merged into itself."))
+        if source.requester_id != target.requester_id:
+            raise ServiceError(
+                _("Only tickets from the same customer can be merged: %(a)s and %(b)s are not.")
+                % {"a": source.reference, "b": target.reference}
+            )
+        for ticket in (source, target):
+            if ticket.status == Ticket.Status.CLOSED:
+                raise ServiceError(
+                    _("Ticket %(reference)s is closed.") % {"reference": ticket.reference}
+                )
+        moved_messages = Message.objects.filter(ticket=source).update(ticket=target)
+        source.attachments.update(ticket=target)
+        target.tags.add(*source.tags.all())
+        # Stored text the customer reads: written in the customer's language, not the agent's.
+        with translation.override(source.language):
+            merged_away = _(
+                "This request was merged into %(target)s, where the conversation continues."
+            ) % {"target": target.reference}
+        with translation.override(target.language):
+            merged_in = _("Your request %(source)s was merged into this one.") % {
+                "source": source.reference
+            }
+        for ticket, body in ((source, merged_away), (target, merged_in)):
+            Message.objects.create(
+                ticket=ticket,
+                kind=Message.Kind.PUBLIC,
+                author_type=Message.Author.SYSTEM,
+                body=body,
+                source=Message.Source.SYSTEM,
+                created_at=now,
+            )
+        old_status = source.status
+        source.status = Ticket.Status.CLOSED
+        source.merged_into = target
+        source.status_changed_at = source.closed_at = source.last_activity_at = now
+        source.save(
+            update_fields=[
+                "status",
+                "merged_into",
+                "status_changed_at",
+                "closed_at",
+                "last_activity_at",
+                "updated_at",
+            ]
+        )
+        record_event(
+            source,
+            TicketEvent.Kind.MERGED,
+            by,
+            field="status",
+            old=old_status,
+            new=Ticket.Status.CLOSED,
+            data={"into": target.reference},
+            at=now,
+        )
+        target.last_activity_at = now
+        target.save(update_fields=["last_activity_at", "updated_at"])
+        record_event(
+            target,
+            TicketEvent.Kind.MERGED_FROM,
+            by,
+            data={"from": source.reference, "messages": moved_messages},
+            at=now,
+        )
+    return target
+
+
+def send_access_link(*, ticket: Ticket, by: Actor) -> None:
+    """Email the requester a fresh link to the ticket (the event's notification, DESIGN.md 7)."""
+    with transaction.atomic():
+        record_event(ticket, TicketEvent.Kind.LINK_SENT, by)
+
+
+def escalate(*, ticket: Ticket, by: User, reason: str) -> Ticket:
+    """Hand a ticket up to the leads of its queue: an internal note, an event, a flag."""
+    from .models import QueueMembership
+
+    now = timezone.now()
+    actor = Actor.agent(by)
+    reason = Redactor()(reason.strip(), "escalation reason")
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if not locked.is_open:
+            raise ServiceError(
+                _("Only an open ticket can be escalated; %(reference)s is %(status)s.")
+                % {"reference": locked.reference, "status": locked.get_status_display()}
+            )
+        leads = list(
+            QueueMembership.objects.filter(queue_id=locked.queue_id, is_lead=True).values_list(
+                "user__email", flat=True
+            )
+        )
+        note = Message.objects.create(
+            ticket=locked,
+            kind=Message.Kind.INTERNAL,
+            author_type=Message.Author.AGENT,
+            author_user=by,
+            body=_("Escalated to the queue lead: %(reason)s") % {"reason": reason},
+            source=Message.Source.WEB,
+            created_at=now,
+        )
+        locked.escalated_at = locked.last_activity_at = now
+        locked.save(update_fields=["escalated_at", "last_activity_at", "updated_at"])
+        record_event(
+            locked,
+            TicketEvent.Kind.ESCALATED,
+            actor,
+            new=", ".join(leads),
+            data={"leads": leads, "message": note.pk},
+            at=now,
+        )
+    return locked
+
+
+def set_tags(*, ticket: Ticket, names: Sequence[str], by: Actor) -> Ticket:
+    """Replace a ticket's tags (lower-case slugs), with one event listing before and after."""
+    from django.utils.text import slugify
+
+    from .models import Tag
+
+    wanted = sorted({slugify(name, allow_unicode=True)[:50] for name in names} - {""})
+    with transaction.atomic():
+        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if locked.status == Ticket.Status.CLOSED:
+            raise ServiceError(
+                _("Ticket %(reference)s is closed.") % {"reference": locked.reference}
+            )
+        before = sorted(locked.tags.values_list("name", flat=True))
+        if before == wanted:
+            return locked
+        tags = [Tag.objects.get_or_create(name=name)[0] for name in wanted]
+        locked.tags.set(tags)
+        locked.save(update_fields=["updated_at"])
+        record_event(
+            locked,
+            TicketEvent.Kind.TAGS,
+            by,
+            field="tags",
+            old=", ".join(before),
+            new=", ".join(wanted),
+        )
+    return locked

@@ -1,0 +1,276 @@
+"""The staff queue: filters, sort, search and keyset pagination over a million tickets.
+
+Every sort is backed by an index (see Ticket.Meta.indexes) and pages are cut by keyset ("rows
+after this one"), never OFFSET, so page 500 costs what page 1 costs. The number of queries does
+not depend on the page size.
+"""
+
+import operator
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import reduce
+
+from django import forms
+from django.core import signing
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Category, Message, Queue, Ticket, User
+from .sla import deadlines
+
+PAGE_SIZES = (25, 50, 100)
+CURSOR_SALT = "staff.queue-cursor"
+
+# sort name -> (label, the ordering as (field, descending) pairs; the last one is unique).
+# "due" is the default (DESIGN.md section 6): the next SLA deadline, tickets without one last.
+SORTS = {
+    "due": (
+        _("Next deadline first"),
+        (("sla_due_at", False), ("created_at", False), ("id", False)),
+    ),
+    "priority": (
+        _("Most urgent first"),
+        (("priority", True), ("created_at", False), ("id", False)),
+    ),
+    "oldest": (_("Oldest first"), (("created_at", False), ("id", False))),
+    "newest": (_("Newest first"), (("created_at", True), ("id", True))),
+    "updated": (_("Recently updated"), (("last_activity_at", True), ("id", True))),
+}
+VIEWS = {
+    "open": _("Open"),
+    "mine": _("Mine"),
+    "unassigned": _("Unassigned"),
+    "breaching": _("Breaching soon"),
+    "escalated": _("Escalated"),
+    "all": _("All statuses"),
+}
+# "Breaching soon": open tickets whose next deadline passed or passes within this.
+BREACHING_SOON = timedelta(hours=1)
+# Columns that may be NULL in an ordering; NULLs sort last (PostgreSQL's default for ASC).
+NULLABLE = {"sla_due_at"}
+REFERENCE = re.compile(r"^[A-Za-z0-9]{1,6}-[A-Za-z0-9]{6,8}$")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+class QueueFilterForm(forms.Form):
+    queue = forms.ModelChoiceField(
+        queryset=Queue.objects.none(),
+        to_field_name="slug",
+        required=False,
+        label=_("Queue"),
+        empty_label=_("All my queues"),
+    )
+    view = forms.ChoiceField(choices=list(VIEWS.items()), required=False, label=_("View"))
+    status = forms.MultipleChoiceField(
+        choices=Ticket.Status.choices, required=False, label=_("Status")
+    )
+    priority = forms.TypedMultipleChoiceField(
+        choices=Ticket.Priority.choices, coerce=int, required=False, label=_("Priority")
+    )
+    category = forms.MultipleChoiceField(
+        choices=Category.Code.choices, required=False, label=_("Category")
+    )
+    assignee = forms.CharField(required=False, label=_("Assignee"), max_length=20)
+    tag = forms.SlugField(required=False, label=_("Tag"), allow_unicode=True)
+    q = forms.CharField(required=False, label=_("Search"), max_length=200)
+    sort = forms.ChoiceField(
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+        required=False,
+        label=_("Sort"),
+    )
+    per_page = forms.TypedChoiceField(
+        choices=[(n, n) for n in PAGE_SIZES], coerce=int, required=False, label=_("Rows")
+    )
+    after = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["queue"].queryset = _queues_of(user)
+
+    def clean_assignee(self) -> str:
+        value = self.cleaned_data["assignee"]
+        if value in ("", "me", "nobody") or value.isdigit():
+            return value
+        raise forms.ValidationError(_("Choose me, nobody, or an agent."))
+
+    def clean_after(self) -> tuple | None:
+        value = self.cleaned_data["after"]
+        if not value:
+            return None
+        try:
+            return tuple(signing.loads(value, salt=CURSOR_SALT))
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                _("That page link is damaged; showing the first page.")
+            ) from None
+
+
+def _queues_of(user: User) -> QuerySet:
+    from . import roles
+
+    if roles.is_admin(user):
+        return Queue.objects.filter(is_active=True)
+    return Queue.objects.filter(memberships__user=user, is_active=True)
+
+
+def search(tickets: QuerySet, text: str) -> QuerySet:
+    """Tickets whose reference, transaction reference or requester email is `text`, or whose
+    subject or any message contains its words (full-text on PostgreSQL, LIKE elsewhere)."""
+    text = text.strip()
+    if REFERENCE.match(text):
+        return tickets.filter(reference=text.upper())
+    if "@" in text:
+        return tickets.filter(requester__email__iexact=text)
+    exact = Q(transaction_reference=text.upper())
+    if connection.vendor != "postgresql":
+        words = Q(subject__icontains=text) | Exists(
+            Message.objects.filter(ticket=OuterRef("pk"), body__icontains=text)
+        )
+        return tickets.filter(exact | words)
+    query = tsquery(text)
+    if not query:
+        return tickets.filter(exact)
+    in_subject = RawSQL(
+        "tickets_ticket.search @@ to_tsquery('simple', %s)", [query], output_field=BooleanField()
+    )
+    in_messages = RawSQL(
+        "EXISTS (SELECT 1 FROM tickets_message m WHERE m.ticket_id = tickets_ticket.id "
+        "AND m.search @@ to_tsquery('simple', %s))",
+        [query],
+        output_field=BooleanField(),
+    )
+    return tickets.filter(exact | Q(in_subject) | Q(in_messages))
+
+
+def tsquery(text: str) -> str:
+    """A safe tsquery for the 'simple' index: every word as a prefix, Chinese as a phrase."""
+    terms = []
+    for word in re.findall(r"[\w\u3400-\u9fff\uf900-\ufaff]+", text.lower())[:8]:
+        for part in re.split(f"({HAN.pattern})", word):
+            if not part:
+                continue
+            if HAN.fullmatch(part):
+                terms.append("(" + " <-> ".join(part) + ")")
+            else:
+                terms.append(part + ":*")
+    return " & ".join(terms)
+
+
+@dataclass
+class QueuePage:
+    rows: list
+    next_cursor: str | None
+    per_page: int
+    sort: str
+
+
+def page_of(user: User, data: dict) -> tuple[QueueFilterForm, QueuePage | None]:
+    """Validate the filters and return one page of rows (or the form with its errors)."""
+    form = QueueFilterForm(data, user=user)
+    if not form.is_valid():
+        return form, None
+    filters = form.cleaned_data
+    tickets = Ticket.objects.visible_to(user)
+    if filters["queue"]:
+        tickets = tickets.filter(queue=filters["queue"])
+    view = filters["view"] or "open"
+    if view != "all" and not filters["status"]:
+        tickets = tickets.filter(status__in=Ticket.OPEN_STATUSES)
+    if view == "mine":
+        tickets = tickets.filter(assignee=user)
+    elif view == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif view == "escalated":
+        tickets = tickets.filter(escalated_at__isnull=False)
+    elif view == "breaching":
+        tickets = tickets.filter(sla_due_at__lte=timezone.now() + BREACHING_SOON)
+    if filters["status"]:
+        tickets = tickets.filter(status__in=filters["status"])
+    if filters["priority"]:
+        tickets = tickets.filter(priority__in=filters["priority"])
+    if filters["category"]:
+        tickets = tickets.filter(category__in=filters["category"])
+    assignee = filters["assignee"]
+    if assignee == "me":
+        tickets = tickets.filter(assignee=user)
+    elif assignee == "nobody":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif assignee:
+        tickets = tickets.filter(assignee_id=int(assignee))
+    if filters["tag"]:
+        tickets = tickets.filter(tags__name=filters["tag"])
+    if filters["q"]:
+        tickets = search(tickets, filters["q"])
+    sort = filters["sort"] or "due"
+    order = SORTS[sort][1]
+    if filters["after"]:
+        tickets = tickets.filter(_after(order, filters["after"]))
+    per_page = filters["per_page"] or PAGE_SIZES[0]
+    rows = list(
+        tickets.order_by(*[_order_by(name, desc) for name, desc in order])
+        .select_related("requester", "assignee", "category", "queue")
+        .prefetch_related("tags")
+        .with_sla_timers()[: per_page + 1]
+    )
+    now = timezone.now()
+    for row in rows:
+        row.deadlines = deadlines.running_deadlines(row, now=now)
+        row.sla_colour = deadlines.worst_colour(row.deadlines)
+        row.next_deadline = deadlines.describe(row.deadlines[0]) if row.deadlines else ""
+    next_cursor = None
+    if len(rows) > per_page:
+        rows = rows[:per_page]
+        last = rows[-1]
+        next_cursor = signing.dumps(
+            [_plain(getattr(last, name)) for name, _desc in order], salt=CURSOR_SALT
+        )
+    return form, QueuePage(rows=rows, next_cursor=next_cursor, per_page=per_page, sort=sort)
+
+
+def _order_by(name: str, desc: bool):
+    if name in NULLABLE:
+        field = F(name)
+        return field.desc(nulls_last=True) if desc else field.asc(nulls_last=True)
+    return f"-{name}" if desc else name
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _after(order, cursor: tuple) -> Q:
+    """Rows strictly after the cursor row in this ordering: (a, b, c) > (x, y, z) spelled out."""
+    if len(cursor) != len(order):
+        return Q()
+    values = [
+        datetime.fromisoformat(value) if name.endswith("_at") and value is not None else value
+        for (name, _desc), value in zip(order, cursor, strict=True)
+    ]
+    conditions = []
+    for index, (name, desc) in enumerate(order):
+        value = values[index]
+        if name in NULLABLE and value is None:
+            step = None  # nothing sorts after NULL on this column, NULLs being last
+        elif name in NULLABLE:
+            step = Q(**{f"{name}__{'lt' if desc else 'gt'}": value}) | Q(
+                **{f"{name}__isnull": True}
+            )
+        else:
+            step = Q(**{f"{name}__{'lt' if desc else 'gt'}": value})
+        if step is None:
+            continue
+        for (earlier, _earlier_desc), earlier_value in zip(
+            order[:index], values[:index], strict=True
+        ):
+            step &= (
+                Q(**{f"{earlier}__isnull": True})
+                if earlier_value is None
+                else Q(**{earlier: earlier_value})
+            )
+        conditions.append(step)
+    return reduce(operator.or_, conditions)

@@ -1,0 +1,33 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import converters  # noqa: F401 (registers <ref:...>)
+from .views import staff
+
+urlpatterns = [
+    path("login/", staff.StaffLoginView.as_view(), name="staff-login"),
+    path("logout/", auth_views.LogoutView.as_view(next_page="staff-login"), name="staff-logout"),
+    path("", staff.dashboard, name="staff-dashboard"),
+    path("queue/", staff.queue, name="staff-queue"),
+    path("queue/bulk/", staff.bulk, name="staff-bulk"),
+    path("views/", staff.save_view, name="staff-save-view"),
+    path("views/<int:view_id>/delete/", staff.delete_view, name="staff-delete-view"),
+    path("availability/", staff.availability, name="staff-availability"),
+    path("reports/", staff.reports, name="staff-reports"),
+    path("tickets/<ref:reference>/", staff.ticket_page, name="staff-ticket"),
+    path("tickets/<ref:reference>/reply/", staff.reply, name="staff-reply"),
+    path("tickets/<ref:reference>/claim/", staff.claim, name="staff-claim"),
+    path("tickets/<ref:reference>/update/", staff.update, name="staff-update"),
+    path("tickets/<ref:reference>/tags/", staff.tags, name="staff-tags"),
+    path("tickets/<ref:reference>/merge/", staff.merge, name="staff-merge"),
+    path("tickets/<ref:reference>/escalate/", staff.escalate, name="staff-escalate"),
+    path(
+        "tickets/<ref:reference>/canned/<int:response_id>/", staff.canned_text, name="staff-canned"
+    ),
+    path("tickets/<ref:reference>/presence/", staff.ping, name="staff-presence"),
+    path(
+        "tickets/<ref:reference>/files/<int:attachment_id>/",
+        staff.attachment,
+        name="staff-attachment",
+    ),
+]

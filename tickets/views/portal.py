@@ -1,0 +1,336 @@
+"""The customer portal: help centre, ticket forms, the customer's ticket page, guest links."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, pgettext
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from faq.deflection import record_ticket_submitted
+
+from .. import links, services
+from ..access import Viewer, get_attachment_for, get_ticket_for
+from ..forms import CATEGORY_FORMS, LinkRequestForm, RatingForm, ReplyForm, describe_details
+from ..models import Announcement, Category, Contact, Message, Ticket
+from ..services import Actor, ServiceError
+
+REDACTION_NAMES = {
+    "card": gettext_lazy("a card number"),
+    "nik": gettext_lazy("an identity number (NIK)"),
+    "otp": gettext_lazy("a one-time code (OTP)"),
+    "pin": gettext_lazy("a PIN"),
+    "cvv": gettext_lazy("a card security code (CVV)"),
+    "password": gettext_lazy("a password"),
+}
+
+
+def redaction_notice(kinds: list[str]) -> str:
+    """'We removed a card number and a PIN ...' in the customer's language."""
+    names = [str(REDACTION_NAMES[kind]) for kind in kinds if kind in REDACTION_NAMES]
+    if not names:
+        return ""
+    if len(names) == 1:
+        listed = names[0]
+    else:
+        # Translators: joins the items of a list ("a card number, a PIN"); Chinese uses "、".
+        separator = pgettext("list separator", ", ")
+        listed = _("%(list)s and %(last)s") % {
+            "list": separator.join(names[:-1]),
+            "last": names[-1],
+        }
+    return _(
+        "For your safety we removed %(what)s from what you sent. We never need them to help you."
+    ) % {"what": listed}
+
+
+def customer_contact(user) -> Contact | None:
+    """The contact of a signed-in customer, created (and linked) on first use."""
+    if not user.is_authenticated:
+        return None
+    contact = getattr(user, "contact", None)
+    if contact is None:
+        contact = services.get_or_create_contact(
+            email=user.email, name=user.name, language=user.language
+        )
+        if contact.user_id is None:
+            contact.user = user
+            contact.save(update_fields=["user"])
+    return contact
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "topics": Category.objects.filter(is_active=True),
+            "announcements": Announcement.objects.current(),
+        },
+    )
+
+
+def new_ticket(request: HttpRequest) -> HttpResponse:
+    """Contact us: pick a topic first, so the form asks the right questions."""
+    return render(
+        request,
+        "portal/topics.html",
+        {
+            "topics": Category.objects.filter(is_active=True),
+            "announcements": Announcement.objects.current(),
+            "article": request.GET.get("article", ""),
+        },
+    )
+
+
+@sensitive_post_parameters()
+@ratelimit(key="ip", rate="20/h", method="POST", block=False)
+def new_ticket_form(request: HttpRequest, category: str) -> HttpResponse:
+    topic = get_object_or_404(
+        Category.objects.select_related("queue"), code=category, is_active=True
+    )
+    form_class = CATEGORY_FORMS[topic.code]
+    contact = customer_contact(request.user)
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, request.FILES, signed_in=contact is not None)
+        if getattr(request, "limited", False):
+            form.add_error(
+                None, _("Too many requests from your connection. Please try again later.")
+            )
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            requester = contact or services.get_or_create_contact(
+                email=data["email"], name=data["name"], phone=data["phone"], language=get_language()
+            )
+            ticket = services.create_ticket(
+                requester=requester,
+                category=topic,
+                subject=data["subject"],
+                body=data["description"],
+                details=form.details(),
+                attachments=data["attachments"],
+                language=get_language(),
+                idempotency_key=f"web:{data['idempotency_token']}",
+                faq_article=data.get("faq_article") or "",
+            )
+            links.grant_session(request.session, links.read_token(links.make_token(ticket)))
+            # The customer saw FAQ suggestions and asked anyway: the deflection report counts it.
+            record_ticket_submitted(request, ticket)
+            return redirect("ticket-submitted", reference=ticket.reference)
+    else:
+        form = form_class(
+            signed_in=contact is not None,
+            initial={"faq_article": request.GET.get("article", "")[:100]},
+        )
+    return render(
+        request,
+        "portal/ticket_form.html",
+        {"form": form, "topic": topic, "announcements": Announcement.objects.current()},
+        status=status,
+    )
+
+
+def ticket_submitted(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = get_ticket_for(Viewer.of(request), reference, as_customer=True)
+    return render(
+        request,
+        "portal/ticket_submitted.html",
+        {
+            "ticket": ticket,
+            "link": request.build_absolute_uri(links.link_path(ticket)),
+            "redaction_notice": redaction_notice(services.redactions_of(ticket)),
+        },
+    )
+
+
+def _thread(ticket: Ticket):
+    return (
+        ticket.messages.filter(kind=Message.Kind.PUBLIC)
+        .select_related("author_user", "author_contact")
+        .prefetch_related("attachments")
+    )
+
+
+def ticket_detail(request: HttpRequest, reference: str, *, reply_form=None, rating_form=None):
+    ticket = get_ticket_for(Viewer.of(request), reference, as_customer=True)
+    rated = ticket.ratings.filter(cycle=ticket.reopen_count).first()
+    can_rate = (
+        ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
+        and not ticket.merged_into_id
+        and rated is None
+    )
+    deadline = services.reopen_deadline(ticket)
+    return render(
+        request,
+        "portal/ticket_detail.html",
+        {
+            "ticket": ticket,
+            "thread": _thread(ticket),
+            "details": describe_details(ticket.category_id, ticket.details),
+            "reply_form": reply_form or ReplyForm(),
+            "rating_form": (rating_form or RatingForm()) if can_rate else None,
+            "rating": rated,
+            "can_resolve": ticket.is_open,
+            "reply_reopens": deadline is not None and deadline >= timezone.now(),
+            "reply_starts_new": ticket.status == Ticket.Status.CLOSED
+            or (deadline is not None and deadline < timezone.now()),
+        },
+        status=400 if (reply_form or rating_form) else 200,
+    )
+
+
+@sensitive_post_parameters()
+@require_POST
+def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    viewer = Viewer.of(request)
+    ticket = get_ticket_for(viewer, reference, as_customer=True)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return ticket_detail(request, reference, reply_form=form)
+    try:
+        message = services.add_customer_message(
+            ticket=ticket,
+            contact=ticket.requester,
+            body=form.cleaned_data["body"],
+            attachments=form.cleaned_data["attachments"],
+        )
+    except ServiceError as error:
+        messages.error(request, str(error))
+        return redirect("ticket-detail", reference=ticket.reference)
+    landed = message.ticket
+    if landed.pk != ticket.pk:
+        # A new linked request (after the reopen window) or the ticket this one was merged into.
+        links.grant_session(request.session, links.read_token(links.make_token(landed)))
+        messages.info(
+            request,
+            _("Your message started a new request, %(reference)s, linked to the earlier one.")
+            % {"reference": landed.reference}
+            if landed.follow_up_of_id
+            else _("Your message was added to %(reference)s.") % {"reference": landed.reference},
+        )
+    else:
+        messages.success(request, _("Your reply was sent."))
+    # The redaction events of this message were written in its transaction, at its time.
+    removed = sorted(
+        set(
+            landed.events.filter(kind="redacted", created_at=message.created_at).values_list(
+                "new_value", flat=True
+            )
+        )
+    )
+    if removed:
+        messages.warning(request, redaction_notice(removed))
+    return redirect("ticket-detail", reference=landed.reference)
+
+
+@require_POST
+def ticket_resolve(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = get_ticket_for(Viewer.of(request), reference, as_customer=True)
+    try:
+        services.change_status(
+            ticket=ticket, status=Ticket.Status.RESOLVED, by=Actor.customer(ticket.requester)
+        )
+        messages.success(request, _("Thanks! We have marked your request as solved."))
+    except ServiceError as error:
+        messages.error(request, str(error))
+    return redirect("ticket-detail", reference=ticket.reference)
+
+
+@require_POST
+def ticket_rate(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = get_ticket_for(Viewer.of(request), reference, as_customer=True)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return ticket_detail(request, reference, rating_form=form)
+    try:
+        services.rate_ticket(
+            ticket=ticket,
+            contact=ticket.requester,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        )
+        messages.success(request, _("Thank you for rating our help."))
+    except ServiceError as error:
+        messages.error(request, str(error))
+    return redirect("ticket-detail", reference=ticket.reference)
+
+
+def ticket_attachment(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+    attachment = get_attachment_for(Viewer.of(request), reference, attachment_id, as_customer=True)
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment) -> FileResponse:
+    """Always a download, never rendered by the browser: no sniffing, no scripts, no framing."""
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is no longer available.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def ticket_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A signed link from an email: opens the ticket in this browser, no password needed."""
+    try:
+        grant = links.read_token(token)
+    except links.LinkExpired:
+        return _link_problem(request, expired=True)
+    except links.LinkInvalid:
+        return _link_problem(request, expired=False)
+    ticket = Ticket.objects.filter(pk=grant.ticket_id, requester_id=grant.contact_id).first()
+    if ticket is None:
+        return _link_problem(request, expired=False)
+    links.grant_session(request.session, grant)
+    return redirect("ticket-detail", reference=ticket.reference)
+
+
+def _link_problem(request: HttpRequest, *, expired: bool) -> HttpResponse:
+    return render(
+        request,
+        "portal/link_problem.html",
+        {"expired": expired, "form": LinkRequestForm()},
+        status=410 if expired else 400,
+    )
+
+
+@ratelimit(key="ip", rate="10/h", method="POST", block=False)
+def request_link(request: HttpRequest) -> HttpResponse:
+    """A fresh link by reference and email. The answer is the same whether the pair exists."""
+    form = LinkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not getattr(request, "limited", False):
+            ticket = Ticket.objects.filter(
+                reference=form.cleaned_data["reference"],
+                requester__email__iexact=form.cleaned_data["email"],
+            ).first()
+            if ticket is not None:
+                services.send_access_link(ticket=ticket, by=Actor.customer(ticket.requester))
+        return render(request, "portal/link_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "portal/link_request.html", {"form": form})
+
+
+@login_required
+def my_requests(request: HttpRequest) -> HttpResponse:
+    tickets = (
+        Ticket.objects.filter(requester__user=request.user)
+        .select_related("category")
+        .order_by("-last_activity_at", "-pk")
+    )
+    page = Paginator(tickets, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/my_requests.html", {"page": page})

@@ -1,0 +1,733 @@
+"""The staff workspace at /staff/: dashboard, queues, the ticket page and its actions.
+
+Every ticket is reached through access.get_ticket_for (404 outside the agent's queues) and every
+change through the services. Actions work as plain form posts (redirect back) and, with htmx,
+answer with the parts of the page that changed. A form carries the ticket's version; when someone
+else changed the ticket meanwhile, the answer is a conflict (409) showing the current state, never
+a silent overwrite.
+"""
+
+from datetime import timedelta
+from functools import wraps
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.db import models, transaction
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+from django_ratelimit.decorators import ratelimit
+
+from .. import assignment, canned, presence, roles, services, staff_queue
+from ..access import Viewer, get_attachment_for, get_ticket_for
+from ..forms import AttachmentsField, describe_details
+from ..models import CannedResponse, Category, Queue, QueueMembership, SavedView, Ticket, User
+from ..services import Actor, ServiceError
+from ..sla import deadlines as sla_deadlines
+from .portal import attachment_response
+
+
+def staff_required(view):
+    """Agents, leads and admins only; anyone else is sent to the staff sign-in."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not roles.is_staff_member(request.user):
+            return redirect(
+                f"{reverse('staff-login')}?{urlencode({'next': request.get_full_path()})}"
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class StaffAuthenticationForm(AuthenticationForm):
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if not roles.is_staff_member(user):
+            raise forms.ValidationError(
+                _("This sign-in is for support staff. Customers sign in on the help centre."),
+                code="not_staff",
+            )
+
+
+@method_decorator(ratelimit(key="ip", rate="30/h", method="POST", block=True), name="post")
+class StaffLoginView(auth_views.LoginView):
+    template_name = "staff/login.html"
+    authentication_form = StaffAuthenticationForm
+    redirect_authenticated_user = False
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("staff-dashboard")
+
+
+# Dashboard
+
+
+@staff_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    visible = Ticket.objects.visible_to(user)
+    open_tickets = visible.filter(status__in=Ticket.OPEN_STATUSES)
+    by_queue = {}
+    for row in open_tickets.values("queue_id", "status").annotate(n=Count("id")):
+        by_queue.setdefault(row["queue_id"], {})[row["status"]] = row["n"]
+    unassigned = dict(
+        open_tickets.filter(assignee__isnull=True).values_list("queue_id").annotate(n=Count("id"))
+    )
+    queues = list(staff_queue._queues_of(user))
+    for queue in queues:
+        queue.counts = by_queue.get(queue.pk, {})
+        queue.open_total = sum(queue.counts.values())
+        queue.unassigned = unassigned.get(queue.pk, 0)
+    led = list(
+        QueueMembership.objects.filter(user=user, is_lead=True).values_list("queue_id", flat=True)
+    )
+    if roles.is_admin(user):
+        led = [queue.pk for queue in queues]
+    team = []
+    if led:
+        team = list(
+            User.objects.filter(queue_memberships__queue_id__in=led, is_active=True)
+            .distinct()
+            .annotate(
+                open_count=Count(
+                    "assigned_tickets",
+                    filter=Q(assigned_tickets__status__in=Ticket.OPEN_STATUSES),
+                    distinct=True,
+                )
+            )
+            .order_by("-open_count", "name")
+        )
+    escalated = (
+        open_tickets.filter(queue_id__in=led, escalated_at__isnull=False)
+        .select_related("queue", "assignee")
+        .order_by("escalated_at")[:20]
+        if led
+        else []
+    )
+    breaching = list(
+        open_tickets.filter(sla_due_at__lte=timezone.now() + staff_queue.BREACHING_SOON)
+        .select_related("queue", "assignee")
+        .by_next_due()[:10]
+    )
+    mine = (
+        open_tickets.filter(assignee=user)
+        .select_related("requester", "category")
+        .order_by("-priority", "created_at")[:15]
+    )
+    return render(
+        request,
+        "staff/dashboard.html",
+        {
+            "queues": queues,
+            "statuses": Ticket.OPEN_STATUSES,
+            "mine": mine,
+            "team": team,
+            "escalated": escalated,
+            "breaching": breaching,
+            "saved_views": SavedView.objects.filter(user=user),
+        },
+    )
+
+
+# Queue
+
+
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    form, page = staff_queue.page_of(request.user, request.GET)
+    context = {
+        "form": form,
+        "page": page,
+        "views": staff_queue.VIEWS,
+        "query": request.GET.urlencode(),
+        "base_query": _without(request.GET, "after"),
+        "saved_views": SavedView.objects.filter(user=request.user),
+        "queues": staff_queue._queues_of(request.user),
+        "bulk_form": BulkForm(user=request.user),
+    }
+    if request.htmx and request.htmx.target == "queue-rows":
+        return render(request, "staff/_queue_rows.html", context)
+    return render(request, "staff/queue.html", context)
+
+
+def _without(query, *names) -> str:
+    query = query.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("assign", gettext_lazy("Assign to")),
+        ("status", gettext_lazy("Set status")),
+        ("priority", gettext_lazy("Set priority")),
+        ("queue", gettext_lazy("Move to queue")),
+        ("tag", gettext_lazy("Add tag")),
+    ]
+    tickets = forms.TypedMultipleChoiceField(
+        coerce=int,
+        choices=[],
+        error_messages={"required": gettext_lazy("Select at least one ticket.")},
+    )
+    action = forms.ChoiceField(choices=ACTIONS)
+    value = forms.CharField(max_length=60)
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        # Any id is accepted here; each row is checked against what the user may see.
+        ids = self.data.getlist("tickets") if hasattr(self.data, "getlist") else []
+        self.fields["tickets"].choices = [(i, i) for i in ids if str(i).isdigit()]
+
+
+@staff_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    form = BulkForm(request.POST, user=request.user)
+    back = request.POST.get("next") or reverse("staff-queue")
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return HttpResponseRedirect(back)
+    done, failed = apply_bulk(
+        request.user,
+        form.cleaned_data["tickets"],
+        form.cleaned_data["action"],
+        form.cleaned_data["value"],
+    )
+    if done:
+        messages.success(request, _("%(count)d tickets updated.") % {"count": len(done)})
+    for reference, reason in failed:
+        messages.error(request, f"{reference}: {reason}")
+    return HttpResponseRedirect(back)
+
+
+def apply_bulk(user: User, ids: list[int], action: str, value: str) -> tuple[list, list]:
+    """Apply one action to many tickets; each row succeeds or fails on its own, with a reason."""
+    visible = {t.pk: t for t in Ticket.objects.visible_to(user).filter(pk__in=ids)}
+    by = Actor.agent(user)
+    done, failed = [], []
+    target = _bulk_target(user, action, value)
+    for ticket_id in ids:
+        ticket = visible.get(ticket_id)
+        if ticket is None:
+            failed.append((f"#{ticket_id}", _("not found in your queues")))
+            continue
+        try:
+            if isinstance(target, ServiceError):
+                raise target
+            if action == "assign":
+                assignment.assign(ticket=ticket, assignee=target, by=user)
+            elif action == "status":
+                services.change_status(ticket=ticket, status=target, by=by)
+            elif action == "priority":
+                services.change_priority(ticket=ticket, priority=target, by=by)
+            elif action == "queue":
+                services.move_to_queue(ticket=ticket, queue=target, by=by)
+            elif action == "tag":
+                names = [*ticket.tags.values_list("name", flat=True), target]
+                services.set_tags(ticket=ticket, names=names, by=by)
+            done.append(ticket.reference)
+        except ServiceError as error:
+            failed.append((ticket.reference, str(error)))
+    return done, failed
+
+
+def _bulk_target(user: User, action: str, value: str):
+    """The object an action's value names, or a ServiceError saying why it is wrong."""
+    if action == "assign":
+        if value in ("me", "nobody"):
+            return user if value == "me" else None
+        agent = User.objects.filter(pk=value if value.isdigit() else 0).first()
+        return agent if agent else ServiceError(_("No such agent."))
+    if action == "status":
+        return value if value in Ticket.Status.values else ServiceError(_("No such status."))
+    if action == "priority":
+        return (
+            int(value)
+            if value.isdigit() and int(value) in Ticket.Priority.values
+            else ServiceError(_("No such priority."))
+        )
+    if action == "queue":
+        queue = Queue.objects.filter(slug=value, is_active=True).first()
+        return queue or ServiceError(_("No such queue."))
+    return value.strip().lower() or ServiceError(_("Give the tag a name."))
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(max_length=60, label=gettext_lazy("Name this view"))
+    query = forms.CharField(max_length=500, required=False, widget=forms.HiddenInput)
+
+
+@staff_required
+@require_POST
+def save_view(request: HttpRequest) -> HttpResponse:
+    form = SavedViewForm(request.POST)
+    if form.is_valid():
+        SavedView.objects.update_or_create(
+            user=request.user,
+            name=form.cleaned_data["name"],
+            defaults={"query": _without_cursor(form.cleaned_data["query"])},
+        )
+        messages.success(request, _("View saved."))
+    else:
+        messages.error(request, _("Give the view a name (at most 60 characters)."))
+    return redirect(f"{reverse('staff-queue')}?{form.data.get('query', '')}")
+
+
+def _without_cursor(query: str) -> str:
+    from django.http import QueryDict
+
+    return _without(QueryDict(query), "after")
+
+
+@staff_required
+@require_POST
+def delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
+    SavedView.objects.filter(user=request.user, pk=view_id).delete()
+    return redirect("staff-queue")
+
+
+@staff_required
+@require_POST
+def availability(request: HttpRequest) -> HttpResponse:
+    available = request.POST.get("available") == "1"
+    moved = assignment.set_availability(agent=request.user, available=available)
+    if available:
+        messages.success(request, _("You are available for new tickets."))
+    else:
+        messages.info(
+            request,
+            _("You are away: no new tickets. %(count)d of yours went to colleagues.")
+            % {"count": moved},
+        )
+    return redirect(request.POST.get("next") or "staff-dashboard")
+
+
+# Ticket page
+
+
+class StaffReplyForm(forms.Form):
+    body = forms.CharField(
+        label=gettext_lazy("Message"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    kind = forms.ChoiceField(
+        choices=[
+            ("public", gettext_lazy("Public reply")),
+            ("internal", gettext_lazy("Internal note")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    status = forms.ChoiceField(
+        choices=[
+            ("", gettext_lazy("keep status")),
+            ("pending_customer", gettext_lazy("then wait for customer")),
+            ("on_hold", gettext_lazy("then put on hold")),
+            ("resolved", gettext_lazy("then resolve")),
+        ],
+        required=False,
+        label=gettext_lazy("After sending"),
+    )
+    attachments = AttachmentsField(label=gettext_lazy("Files"))
+    # The newest message the agent had seen when the page was drawn.
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    send_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+def _ticket_context(request: HttpRequest, ticket: Ticket, **extra) -> dict:
+    user = request.user
+    thread = list(
+        ticket.messages.select_related("author_user", "author_contact").prefetch_related(
+            "attachments"
+        )
+    )
+    events = list(
+        ticket.events.select_related("actor_user", "actor_contact").order_by("-created_at", "-id")[
+            :50
+        ]
+    )
+    others = list(
+        Ticket.objects.visible_to(user)
+        .filter(requester_id=ticket.requester_id)
+        .exclude(pk=ticket.pk)
+        .select_related("category")
+        .order_by("-created_at")[:10]
+    )
+    lead = assignment.is_lead_of(user, ticket.queue_id)
+    if lead:
+        assignees = list(
+            User.objects.filter(
+                queue_memberships__queue_id=ticket.queue_id, is_active=True
+            ).order_by("name")
+        )
+    else:
+        assignees = [user]
+    now = timezone.now()
+    running = [
+        {**d.as_dict(), "due_at": d.due_at, "text": sla_deadlines.describe(d)}
+        for d in sla_deadlines.running_deadlines(ticket, now=now)
+    ]
+    context = {
+        "ticket": ticket,
+        "deadlines": running,
+        "thread": thread,
+        "last_message_id": max((m.pk for m in thread), default=0),
+        "events": events,
+        "others": others,
+        "details": describe_details(ticket.category_id, ticket.details),
+        "tags": list(ticket.tags.all()),
+        "canned": CannedResponse.objects.for_ticket(ticket),
+        "queues": Queue.objects.filter(is_active=True),
+        "categories": Category.objects.all(),
+        "assignees": assignees,
+        "is_lead": lead,
+        "version": ticket.updated_at.isoformat(),
+        "ratings": list(ticket.ratings.all()),
+        "statuses": [
+            (s, s.label) for s in Ticket.Status if ticket.can_move_to(s) or s == ticket.status
+        ],
+        "priorities": Ticket.Priority.choices,
+        "reply_form": StaffReplyForm(initial={"kind": "public"}),
+        "ping_seconds": presence.PING_SECONDS,
+    }
+    return context | extra
+
+
+@staff_required
+def ticket_page(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = get_ticket_for(Viewer(request.user), reference)
+    return render(request, "staff/ticket.html", _ticket_context(request, ticket))
+
+
+def _refresh(request: HttpRequest, ticket: Ticket, *, status: int = 200, **extra) -> HttpResponse:
+    """After an action: htmx gets the changed parts; a plain form post goes back to the page."""
+    if not request.htmx:
+        return redirect("staff-ticket", reference=ticket.reference)
+    ticket = get_ticket_for(Viewer(request.user), ticket.reference)
+    return render(
+        request,
+        "staff/_ticket_update.html",
+        _ticket_context(request, ticket, **extra),
+        status=status,
+    )
+
+
+class Conflict(ServiceError):
+    pass
+
+
+def _check_version(ticket: Ticket, version: str) -> None:
+    """Refuse a form drawn before someone else changed the ticket (the caller holds the lock)."""
+    if version and ticket.updated_at.isoformat() != version:
+        raise Conflict(
+            _(
+                "Someone else changed %(reference)s while you were looking at it. Here is how "
+                "it is now; check and try again."
+            )
+            % {"reference": ticket.reference}
+        )
+
+
+@staff_required
+@require_POST
+def reply(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = get_ticket_for(Viewer(request.user), reference)
+    form = StaffReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _reply_form_response(request, ticket, form, status=400)
+    data = form.cleaned_data
+    if ticket.status == Ticket.Status.CLOSED:
+        error = _("Ticket %(reference)s is closed.") % {"reference": ticket.reference}
+        return _reply_form_response(request, ticket, form, status=400, error=error)
+    newer = ticket.messages.filter(pk__gt=data["seen"] or 0).exclude(author_user=request.user)
+    if not data["send_anyway"] and newer.exists():
+        warned = StaffReplyForm(
+            initial={
+                **{k: data[k] for k in ("body", "kind", "status")},
+                "seen": data["seen"],
+                "send_anyway": True,
+            }
+        )
+        return _reply_form_response(
+            request,
+            ticket,
+            warned,
+            status=409,
+            stale=_("A new message arrived while you were writing (shown above). Send anyway?"),
+        )
+    try:
+        services.add_agent_message(
+            ticket=ticket,
+            agent=request.user,
+            body=data["body"],
+            internal=data["kind"] == "internal",
+            set_status=data["status"] or None,
+            attachments=data["attachments"],
+        )
+    except ServiceError as error:
+        return _reply_form_response(request, ticket, form, status=400, error=str(error))
+    presence.ping(ticket.pk, request.user, "viewing")
+    if not request.htmx:
+        messages.success(request, _("Sent.") if data["kind"] == "public" else _("Note added."))
+    return _refresh(request, ticket, reset_reply=True)
+
+
+def _reply_form_response(request, ticket, form, *, status, stale="", error=""):
+    """The reply box again, with its text kept, and the thread (which may show what's new)."""
+    if not request.htmx:
+        messages.error(request, stale or error or _("The message could not be sent; check it."))
+        return redirect("staff-ticket", reference=ticket.reference)
+    return _refresh(
+        request,
+        ticket,
+        status=status,
+        reset_reply=True,
+        reply_form=form,
+        stale=stale,
+        reply_error=error,
+    )
+
+
+@staff_required
+@require_POST
+def claim(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = get_ticket_for(Viewer(request.user), reference)
+    try:
+        assignment.claim(ticket=ticket, agent=request.user)
+    except ServiceError as error:
+        return _action_failed(request, ticket, error)
+    return _refresh(request, ticket)
+
+
+def _action_failed(request, ticket, error: ServiceError) -> HttpResponse:
+    status = 409 if isinstance(error, Conflict) else 400
+    if not request.htmx:
+        messages.error(request, str(error))
+        return redirect("staff-ticket", reference=ticket.reference)
+    return _refresh(request, ticket, status=status, action_error=str(error))
+
+
+UPDATE_FIELDS = ("status", "priority", "queue", "assignee", "category")
+
+
+@staff_required
+@require_POST
+def update(request: HttpRequest, reference: str) -> HttpResponse:
+    """Change one field (status, priority, queue, category or assignee)."""
+    ticket = get_ticket_for(Viewer(request.user), reference)
+    field, value = request.POST.get("field"), request.POST.get("value", "")
+    by = Actor.agent(request.user)
+    try:
+        if field not in UPDATE_FIELDS:
+            raise ServiceError(_("Nothing to change."))
+        with transaction.atomic():
+            locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+            _check_version(locked, request.POST.get("version", ""))
+            if field == "status":
+                if value not in Ticket.Status.values:
+                    raise ServiceError(_("No such status."))
+                services.change_status(ticket=locked, status=value, by=by)
+            elif field == "priority":
+                if not value.isdigit() or int(value) not in Ticket.Priority.values:
+                    raise ServiceError(_("No such priority."))
+                services.change_priority(ticket=locked, priority=int(value), by=by)
+            elif field == "queue":
+                target = Queue.objects.filter(slug=value, is_active=True).first()
+                if target is None:
+                    raise ServiceError(_("No such queue."))
+                services.move_to_queue(ticket=locked, queue=target, by=by)
+            elif field == "category":
+                category = Category.objects.filter(code=value).first()
+                if category is None:
+                    raise ServiceError(_("No such category."))
+                services.change_category(ticket=locked, category=category, by=by)
+            else:
+                agent = (
+                    None
+                    if value in ("", "nobody")
+                    else User.objects.filter(pk=value if value.isdigit() else 0).first()
+                )
+                if value not in ("", "nobody") and agent is None:
+                    raise ServiceError(_("No such agent."))
+                assignment.assign(ticket=locked, assignee=agent, by=request.user)
+    except ServiceError as error:
+        return _action_failed(request, ticket, error)
+    if (
+        field == "queue"
+        and not Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists()
+    ):
+        messages.info(
+            request,
+            _("%(reference)s moved to a queue you are not in.") % {"reference": ticket.reference},
+        )
+        if request.htmx:
+            return HttpResponseClientRedirect(reverse("staff-queue"))
+        return redirect("staff-queue")
+    return _refresh(request, ticket)
+
+
+@staff_required
+@require_POST
+def tags(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = get_ticket_for(Viewer(request.user), reference)
+    names = [name for name in request.POST.get("tags", "").replace(",", " ").split() if name]
+    try:
+        with transaction.atomic():
+            locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+            _check_version(locked, request.POST.get("version", ""))
+            services.set_tags(ticket=locked, names=names, by=Actor.agent(request.user))
+    except ServiceError as error:
+        return _action_failed(request, ticket, error)
+    return _refresh(request, ticket)
+
+
+@staff_required
+@require_POST
+def merge(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = get_ticket_for(Viewer(request.user), reference)
+    target_reference = request.POST.get("into", "").strip().upper()
+    try:
+        target = Ticket.objects.visible_to(request.user).filter(reference=target_reference).first()
+        if target is None:
+            raise ServiceError(
+                _("No ticket %(reference)s in your queues.")
+                % {"reference": target_reference or "?"}
+            )
+        services.merge_tickets(source=ticket, target=target, by=Actor.agent(request.user))
+    except ServiceError as error:
+        return _action_failed(request, ticket, error)
+    messages.success(
+        request,
+        _("%(source)s was merged into %(target)s.")
+        % {"source": ticket.reference, "target": target.reference},
+    )
+    url = reverse("staff-ticket", args=[target.reference])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@staff_required
+@require_POST
+def escalate(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = get_ticket_for(Viewer(request.user), reference)
+    reason = request.POST.get("reason", "").strip()
+    try:
+        if not reason:
+            raise ServiceError(_("Say why you escalate, so the lead can act."))
+        services.escalate(ticket=ticket, by=request.user, reason=reason[:500])
+    except ServiceError as error:
+        return _action_failed(request, ticket, error)
+    return _refresh(request, ticket)
+
+
+@staff_required
+def canned_text(request: HttpRequest, reference: str, response_id: int) -> HttpResponse:
+    ticket = get_ticket_for(Viewer(request.user), reference)
+    response = get_object_or_404(CannedResponse.objects.for_ticket(ticket), pk=response_id)
+    text = canned.render(response, ticket=ticket, agent=request.user)
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
+
+
+@staff_required
+@require_POST
+def ping(request: HttpRequest, reference: str) -> HttpResponse:
+    ticket = get_ticket_for(Viewer(request.user), reference)
+    state = "typing" if request.POST.get("state") == "typing" else "viewing"
+    others = presence.ping(ticket.pk, request.user, state)
+    latest = ticket.messages.aggregate(latest=Max("pk"))["latest"] or 0
+    return render(
+        request,
+        "staff/_presence.html",
+        {"others": others, "latest": latest, "seen": int(request.POST.get("seen") or 0)},
+    )
+
+
+@staff_required
+def attachment(request: HttpRequest, reference: str, attachment_id: int):
+    return attachment_response(get_attachment_for(Viewer(request.user), reference, attachment_id))
+
+
+# Reports (leads and admins)
+
+REPORT_PERIODS = {"7": 7, "30": 30, "90": 90}
+AGE_BUCKETS = [
+    (1, gettext_lazy("under a day")),
+    (3, gettext_lazy("1-3 days")),
+    (7, gettext_lazy("3-7 days")),
+    (None, gettext_lazy("over a week")),
+]
+
+
+@staff_required
+def reports(request: HttpRequest) -> HttpResponse:
+    """The lead's report over their queues: volume, SLA attainment, CSAT, deflection, backlog."""
+    from faq.deflection import deflection_report
+
+    from ..models import CSATResponse
+    from ..sla.reports import attainment
+
+    user = request.user
+    if not roles.is_lead(user):
+        return render(request, "staff/reports_forbidden.html", status=403)
+    days = REPORT_PERIODS.get(request.GET.get("days", "30"), 30)
+    group = (
+        request.GET.get("by")
+        if request.GET.get("by") in ("queue", "agent", "category", "priority")
+        else "queue"
+    )
+    until = timezone.now()
+    since = until - timedelta(days=days)
+    visible = Ticket.objects.visible_to(user)
+    volume = {
+        "created": visible.filter(created_at__gte=since).count(),
+        "resolved": visible.filter(resolved_at__gte=since).count(),
+        "open": visible.open().count(),
+    }
+    rows = attainment(since=since, until=until, by=group, tickets=visible)
+    ratings = CSATResponse.objects.filter(ticket__in=visible, created_at__gte=since)
+    csat = ratings.aggregate(
+        count=Count("id"), average=models.Avg("score"), happy=Count("id", filter=Q(score__gte=4))
+    )
+    by_queue_csat = list(
+        ratings.values("ticket__queue__name")
+        .annotate(count=Count("id"), average=models.Avg("score"))
+        .order_by("ticket__queue__name")
+    )
+    backlog = []
+    open_tickets = visible.open()
+    lower = None
+    for upper_days, label in AGE_BUCKETS:
+        bucket = open_tickets
+        if upper_days is not None:
+            bucket = bucket.filter(created_at__gt=until - timedelta(days=upper_days))
+        if lower is not None:
+            bucket = bucket.filter(created_at__lte=until - timedelta(days=lower))
+        backlog.append((label, bucket.count()))
+        lower = upper_days
+    return render(
+        request,
+        "staff/reports.html",
+        {
+            "days": days,
+            "periods": REPORT_PERIODS,
+            "group": group,
+            "volume": volume,
+            "attainment": rows,
+            "csat": csat,
+            "csat_by_queue": by_queue_csat,
+            "backlog": backlog,
+            "deflection": deflection_report(since=since, until=until),
+        },
+    )
