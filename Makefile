@@ -13,12 +13,15 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; \
 	then echo $$p; break; fi; done)
 
-.PHONY: help run test lint format check-python clean lock screenshots bench-faq bench-sla bench-notify
+.PHONY: help run test lint format check-python clean lock screenshots bench bench-staff bench-faq \
+	bench-sla bench-notify
 
 help:
 	@echo "make run     start web + worker + beat with demo data on http://127.0.0.1:$(PORT)/"
 	@echo "make test    install the test dependencies and run the whole suite (ARGS='-k name' for one)"
 	@echo "make lint    ruff and djLint"
+	@echo "make bench   the staff workspace and SLA sweep benchmarks on a million tickets (PostgreSQL)"
+	@echo "make bench-staff  staff queue, search and ticket page latency on a million tickets"
 	@echo "make bench-faq  FAQ search latency with 10,000 articles x 3 languages (PostgreSQL)"
 	@echo "make bench-sla  the SLA sweep benchmark on a million tickets (PostgreSQL)"
 	@echo "make bench-notify  notifications per second to a local SMTP server, one worker"
@@ -97,6 +100,7 @@ lock: check-python
 # Pictures of the main pages for the README (docs/screenshots/), on a phone and a desktop.
 screenshots: $(VENV)/.installed-dev
 	$(PY) scripts/screenshots.py
+
 # The million-ticket benchmarks (README): a throw-away PostgreSQL database whose name ends in
 # _bench, created and migrated if missing, with a million tickets generated once (about three
 # minutes) and reused. Tasks go to the Redis of BENCH_REDIS_URL, as in production.
@@ -104,6 +108,14 @@ BIG_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
 BENCH_ENV = DATABASE_URL="$(BIG_BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" DEBUG=false \
 	SECURE_SSL_REDIRECT=false SECRET_KEY=bench-only-key-0123456789abcdefghijklmnop
+
+# Both million-ticket benchmarks, one after the other on the same data.
+bench: bench-staff bench-sla
+
+# Staff pages' server time, p50/p95/max, and SQL queries per request (README, "Staff workspace").
+bench-staff: $(VENV)/.installed-local
+	@$(BENCH_ENV) \
+		$(PY) manage.py bench_staff $(ARGS)
 
 # The SLA sweep (README, "SLA"). ARGS passes options, e.g. ARGS="--due 20000".
 bench-sla: $(VENV)/.installed-local

@@ -86,6 +86,28 @@ def capture(browser, base: str, device: str) -> None:
     context.close()
 
 
+def capture_staff(browser, base: str) -> None:
+    """The agent's side, on a desktop: dashboard, a queue and a ticket (staff-*.png)."""
+    context = browser.new_context(**VIEWPORTS["desktop"], locale="en-GB")
+    page = context.new_page()
+
+    def shot(name: str) -> None:
+        page.screenshot(path=str(OUT / f"staff-{name}.png"), full_page=True)
+
+    page.goto(base + "/staff/login/")
+    page.fill("#id_username", "budi@example.com")
+    page.fill("#id_password", "demo-pass-2026")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_selector("h1")
+    shot("dashboard")
+    page.goto(base + "/staff/queue/?queue=payments&view=all")
+    shot("queue")
+    page.locator("#queue-rows a[href*='/staff/tickets/']").first.click()
+    page.wait_for_selector(".thread")
+    shot("ticket")
+    context.close()
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -116,6 +138,7 @@ def main() -> int:
                 )
                 for device in VIEWPORTS:
                     capture(browser, base, device)
+                capture_staff(browser, base)
                 browser.close()
         finally:
             server.terminate()

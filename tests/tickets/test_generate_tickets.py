@@ -19,6 +19,9 @@ def test_it_generates_tickets_with_three_messages_each_across_queues_and_languag
     assert set(Ticket.objects.values_list("language", flat=True)) == {"id", "en", "zh-hans"}
     assert Ticket.objects.values("status").distinct().count() == 6
     assert not Ticket.objects.filter(status="new").exclude(assignee=None).exists()
+    # Working tickets carry a next deadline for the queue's default sort; the others none.
+    assert not Ticket.objects.filter(status__in=["new", "open"], sla_due_at=None).exists()
+    assert not Ticket.objects.exclude(status__in=["new", "open"]).exclude(sla_due_at=None).exists()
     assert "Generated 400 tickets" in out.getvalue()
 
 

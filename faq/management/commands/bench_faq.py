@@ -32,6 +32,7 @@ from faq.markdown import plain_text
 from faq.models import Article, ArticleTranslation
 from faq.search import search_articles
 from faq.search.indexing import index_translations
+from tickets.benchmarks import percentile
 
 TARGET_P95_MS = 20
 BATCH_SIZE = 1000  # articles generated, inserted and indexed per round trip group
@@ -91,11 +92,6 @@ VARIANTS = {
     "充值Telkomsel话费|通过BNI|用于GoFood|用于GoRide|在Shopee|使用信用卡|使用QRIS|"
     "促销期间|在国外|缴纳BPJS|缴纳PDAM水费|通过CIMB Niaga|通过Permata",
 }
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 class Command(BaseCommand):

@@ -16,18 +16,16 @@ It wipes the SLA timers, SLA events and system notes of the database it runs on.
 import io
 import json
 import random
-import resource
 import time
 import tracemalloc
 from datetime import timedelta
 
-import psycopg2
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from tickets.benchmarks import peak_rss_mb, prepare_database
 from tickets.models import SLAPolicy, SLATimer, Ticket
 from tickets.sla.defaults import DEFAULT, DEMO_POLICIES, ensure_calendars, ensure_policy
 from tickets.sla.engine import load_policies, match_policy
@@ -59,10 +57,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        self.check_database(options["any_database"])
+        prepare_database(
+            self,
+            tickets=options["tickets"],
+            any_database=options["any_database"],
+            wipes="wipes SLA data",
+        )
         rng = random.Random(options["seed"])
-        call_command("migrate", verbosity=0, interactive=False)
-        self.ensure_tickets(options["tickets"])
         self.ensure_policies()
         self.reset()
         loaded = time.monotonic()
@@ -84,42 +85,9 @@ class Command(BaseCommand):
             f"{busy['breached']:,} breaches, {busy['escalated']:,} escalation steps, "
             f"batches of {BATCH_SIZE}"
         )
-        self.stdout.write(f"  process peak RSS:     {_rss_mb():.0f} MB")
+        self.stdout.write(f"  process peak RSS:     {peak_rss_mb():.0f} MB")
 
     # Set-up
-
-    def check_database(self, any_database: bool) -> None:
-        if connection.vendor != "postgresql":
-            raise CommandError("The benchmark needs PostgreSQL (DATABASE_URL=postgres://...).")
-        name = connection.settings_dict["NAME"]
-        if not name.endswith("_bench") and not any_database:
-            raise CommandError(
-                f"It wipes SLA data: run it on a database named *_bench, not {name!r}."
-            )
-        if settings.DEBUG:
-            raise CommandError("Run it with DEBUG off: with DEBUG on Django keeps every query.")
-        self.ensure_database(name)
-        self.stdout.write(f"Database {name} on {connection.settings_dict['HOST'] or 'localhost'}")
-
-    def ensure_database(self, name: str) -> None:
-        try:
-            connection.ensure_connection()
-        except OperationalError as error:
-            if "does not exist" not in str(error):
-                raise
-            params = connection.get_connection_params() | {"dbname": "postgres"}
-            admin = psycopg2.connect(**params)
-            admin.autocommit = True
-            with admin.cursor() as cursor:
-                cursor.execute(f'CREATE DATABASE "{name}"')
-            admin.close()
-            self.stdout.write(f"Created database {name}.")
-
-    def ensure_tickets(self, wanted: int) -> None:
-        have = Ticket.objects.count()
-        if have < wanted:
-            self.stdout.write(f"Generating {wanted - have:,} tickets (once; reused after)...")
-            call_command("generate_tickets", str(wanted - have), stdout=self.stdout)
 
     def ensure_policies(self) -> None:
         from django.apps import apps
@@ -381,7 +349,3 @@ def _tsv(*values) -> str:
 
 def _size(size: int) -> str:
     return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

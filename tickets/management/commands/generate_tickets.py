@@ -2,7 +2,10 @@
 
 PostgreSQL gets the rows by COPY (a million tickets with three messages each in a few minutes);
 other databases by bulk_create. The rows skip the services on purpose: this is bulk test data,
-not customer activity, so no timers, notifications or per-ticket events beyond "created".
+not customer activity, so no timers, notifications or per-ticket events beyond "created". New
+and open tickets get a next deadline (Ticket.sla_due_at, the queue's default sort) spread from
+six hours overdue to two days ahead, as a working queue has; waiting and finished ones none, as
+their timers are paused or stopped.
 """
 
 import io
@@ -256,6 +259,9 @@ class Command(BaseCommand):
         answered = created + timedelta(minutes=5 + rng.random() * 600)
         last = min(answered + timedelta(hours=rng.random() * 48), now)
         finished = status in ("resolved", "closed")
+        due = None
+        if status in ("new", "open"):
+            due = now + timedelta(hours=-6 + 54 * rng.random())
         reference = self.reference(rng, taken)
         details = {}
         if category.code in ("payment_failed", "refund"):
@@ -285,6 +291,7 @@ class Command(BaseCommand):
             "first_response_at": answered if status != "new" else None,
             "resolved_at": last if finished else None,
             "closed_at": last if status == "closed" else None,
+            "sla_due_at": due,
             "messages": [
                 ("customer", "public", rng.choice(BODIES[language][:2]).format(a=amount), created),
                 (
@@ -310,7 +317,8 @@ class Command(BaseCommand):
                 "COPY tickets_ticket (id, reference, subject, category_id, priority, status, "
                 "channel, queue_id, assignee_id, requester_id, language, details, "
                 "transaction_reference, reopen_count, created_at, updated_at, last_activity_at, "
-                "status_changed_at, first_response_at, resolved_at, closed_at) FROM STDIN",
+                "status_changed_at, first_response_at, resolved_at, closed_at, sla_due_at) "
+                "FROM STDIN",
                 _tsv(
                     (
                         pk,
@@ -334,6 +342,7 @@ class Command(BaseCommand):
                         t["first_response_at"],
                         t["resolved_at"],
                         t["closed_at"],
+                        t["sla_due_at"],
                     )
                     for pk, t in zip(ids, tickets, strict=True)
                 ),
