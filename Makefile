@@ -114,6 +114,7 @@ bench: bench-staff bench-sla
 
 # Staff pages' server time, p50/p95/max, and SQL queries per request (README, "Staff workspace").
 bench-staff: $(VENV)/.installed-local
+	@$(BENCH_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(BENCH_ENV) \
 		$(PY) manage.py bench_staff $(ARGS)
 
