@@ -279,6 +279,7 @@ class SLATarget(models.Model):
         help_text=_("Count only the policy calendar's business hours; off: around the clock."),
     )
     warn_at_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("warn at % used"),
         null=True,
         blank=True,
@@ -422,6 +423,7 @@ class SLATimer(models.Model):
         help_text=_("Empty: counted around the clock."),
     )
     target_minutes = models.PositiveIntegerField(_("target (minutes)"))
+    # xgettext:no-python-format
     warn_at_percent = models.PositiveSmallIntegerField(_("warn at % used"), null=True, blank=True)
     warn_minutes_before = models.PositiveIntegerField(
         _("warn minutes before due"), null=True, blank=True
