@@ -24,6 +24,11 @@ from .sla import deadlines
 
 PAGE_SIZES = (25, 50, 100)
 CURSOR_SALT = "staff.queue-cursor"
+# Full-text search on PostgreSQL: the page is first looked for among the next SEARCH_WINDOW
+# tickets in the page's order, checked row by row (a common word fills a page within a few
+# hundred rows); when that does not fill it, the word is rare and its tickets are looked up
+# through the full-text indexes and sorted (few rows). Either way no query reads a million rows.
+SEARCH_WINDOW = 500
 
 # sort name -> (label, the ordering as (field, descending) pairs; the last one is unique).
 # "due" is the default (DESIGN.md section 6): the next SLA deadline, tickets without one last.
@@ -120,21 +125,39 @@ def _queues_of(user: User) -> QuerySet:
 
 def search(tickets: QuerySet, text: str) -> QuerySet:
     """Tickets whose reference, transaction reference or requester email is `text`, or whose
-    subject or any message contains its words (full-text on PostgreSQL, LIKE elsewhere)."""
+    subject or any message contains its words (full-text on PostgreSQL, LIKE elsewhere).
+
+    One filter that is right for any word; page_of() picks the faster of two plans for words
+    on PostgreSQL (SEARCH_WINDOW)."""
     text = text.strip()
     if REFERENCE.match(text):
         return tickets.filter(reference=text.upper())
     if "@" in text:
         return tickets.filter(requester__email__iexact=text)
-    exact = Q(transaction_reference=text.upper())
+    exact = text.upper()
     if connection.vendor != "postgresql":
         words = Q(subject__icontains=text) | Exists(
             Message.objects.filter(ticket=OuterRef("pk"), body__icontains=text)
         )
-        return tickets.filter(exact | words)
+        return tickets.filter(Q(transaction_reference=exact) | words)
     query = tsquery(text)
     if not query:
-        return tickets.filter(exact)
+        return tickets.filter(transaction_reference=exact)
+    return tickets.filter(_matches_row_by_row(exact, query))
+
+
+def _words_query(text: str) -> tuple[str, str] | None:
+    """(transaction reference, tsquery) for a word search on PostgreSQL, else None (a
+    reference, an email, nothing searchable, or another database)."""
+    text = text.strip()
+    if connection.vendor != "postgresql" or REFERENCE.match(text) or "@" in text:
+        return None
+    query = tsquery(text)
+    return (text.upper(), query) if query else None
+
+
+def _matches_row_by_row(exact: str, query: str) -> Q:
+    """The ticket's transaction reference is `exact`, or its subject or a message matches."""
     in_subject = RawSQL(
         "tickets_ticket.search @@ to_tsquery('simple', %s)", [query], output_field=BooleanField()
     )
@@ -144,7 +167,25 @@ def search(tickets: QuerySet, text: str) -> QuerySet:
         [query],
         output_field=BooleanField(),
     )
-    return tickets.filter(exact | Q(in_subject) | Q(in_messages))
+    return Q(transaction_reference=exact) | Q(in_subject) | Q(in_messages)
+
+
+def _matching_ids(tickets: QuerySet, exact: str, query: str) -> RawSQL:
+    """Ids of the matching tickets, found through the indexes: those among `tickets` whose
+    subject matches or transaction reference is `exact` (the GIN and btree bitmaps combined
+    with the filters', so a word common in other queues costs little), and those with a
+    matching message (a plain GIN lookup: PostgreSQL misjudges how many messages a prefix
+    matches, and joined it would read every ticket). Cheap when few tickets match."""
+    in_subject = RawSQL(
+        "tickets_ticket.search @@ to_tsquery('simple', %s)", [query], output_field=BooleanField()
+    )
+    by_ticket = tickets.filter(Q(transaction_reference=exact) | Q(in_subject)).values("pk")
+    sql, params = by_ticket.query.sql_with_params()
+    return RawSQL(
+        f"({sql}) UNION "
+        "(SELECT ticket_id FROM tickets_message WHERE search @@ to_tsquery('simple', %s))",
+        (*params, query),
+    )
 
 
 def tsquery(text: str) -> str:
@@ -171,6 +212,9 @@ class QueuePage:
 
 def page_of(user: User, data: dict) -> tuple[QueueFilterForm, QueuePage | None]:
     """Validate the filters and return one page of rows (or the form with its errors)."""
+    if data.get("q") and not data.get("sort"):
+        data = data.copy()  # a search lists the newest matches first unless a sort is chosen
+        data["sort"] = "newest"
     form = QueueFilterForm(data, user=user)
     if not form.is_valid():
         return form, None
@@ -204,19 +248,37 @@ def page_of(user: User, data: dict) -> tuple[QueueFilterForm, QueuePage | None]:
         tickets = tickets.filter(assignee_id=int(assignee))
     if filters["tag"]:
         tickets = tickets.filter(tags__name=filters["tag"])
-    if filters["q"]:
-        tickets = search(tickets, filters["q"])
     sort = filters["sort"] or "due"
     order = SORTS[sort][1]
     if filters["after"]:
         tickets = tickets.filter(_after(order, filters["after"]))
     per_page = filters["per_page"] or PAGE_SIZES[0]
-    rows = list(
-        tickets.order_by(*[_order_by(name, desc) for name, desc in order])
-        .select_related("requester", "assignee", "category", "queue")
-        .prefetch_related("tags")
-        .with_sla_timers()[: per_page + 1]
-    )
+    ordering = [_order_by(name, desc) for name, desc in order]
+
+    def fetch(found: QuerySet) -> list:
+        return list(
+            found.order_by(*ordering)
+            .select_related("requester", "assignee", "category", "queue")
+            .prefetch_related("tags")
+            .with_sla_timers()[: per_page + 1]
+        )
+
+    if not filters["q"]:
+        rows = fetch(tickets)
+    elif (words := _words_query(filters["q"])) is None:
+        rows = fetch(search(tickets, filters["q"]))
+    else:
+        window = tickets.order_by(*ordering).values("pk")[:SEARCH_WINDOW]
+        found = list(
+            tickets.filter(pk__in=window)
+            .filter(_matches_row_by_row(*words))
+            .order_by(*ordering)
+            .values_list("pk", flat=True)[: per_page + 1]
+        )
+        if len(found) > per_page:
+            rows = fetch(tickets.filter(pk__in=found))
+        else:
+            rows = fetch(tickets.filter(pk__in=_matching_ids(tickets, *words)))
     now = timezone.now()
     for row in rows:
         row.deadlines = deadlines.running_deadlines(row, now=now)

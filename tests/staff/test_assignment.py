@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connections
+from django.utils import translation
 
 from tests.factories import ContactFactory, TicketFactory, UserFactory
 from tickets import assignment, services
@@ -40,14 +41,16 @@ def test_two_agents_claiming_at_once_exactly_one_wins(payments):
     outcomes = {}
 
     def take(agent):
-        try:
-            start.wait()
-            assignment.claim(ticket=ticket, agent=agent)
-            outcomes[agent.name] = "won"
-        except ServiceError as error:
-            outcomes[agent.name] = str(error)
-        finally:
-            connections.close_all()
+        # A thread starts in the site's default language (id), not the test's.
+        with translation.override("en"):
+            try:
+                start.wait()
+                assignment.claim(ticket=ticket, agent=agent)
+                outcomes[agent.name] = "won"
+            except ServiceError as error:
+                outcomes[agent.name] = str(error)
+            finally:
+                connections.close_all()
 
     threads = [threading.Thread(target=take, args=(agent,)) for agent in (first, second)]
     for thread in threads:

@@ -215,3 +215,33 @@ def test_the_breaching_soon_view_lists_overdue_and_nearly_due_tickets(as_agent, 
     Ticket.objects.filter(pk=later.pk).update(sla_due_at=now + timedelta(hours=5))
 
     assert refs(as_agent.get("/staff/queue/?view=breaching")) == [overdue.reference, soon.reference]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("window", [1, 500])
+def test_a_rare_word_is_found_through_the_indexes_and_a_common_one_row_by_row(
+    as_agent, payments, refunds, monkeypatch, window
+):
+    """With a window of one ticket the first pass cannot fill the page, so the lookup through
+    the full-text indexes runs; both passes find the same tickets, newest first."""
+    from tickets import staff_queue
+
+    monkeypatch.setattr(staff_queue, "SEARCH_WINDOW", window)
+    now = timezone.now()
+    older = TicketFactory(queue=payments, subject="Refund for Batik Nusantara")
+    Ticket.objects.filter(pk=older.pk).update(created_at=now - timedelta(days=2))
+    newer = TicketFactory(queue=payments, subject="Something else")
+    Message.objects.create(
+        ticket=newer,
+        author_type="customer",
+        author_contact=newer.requester,
+        body="the batik order never came",
+        source="web",
+    )
+    TicketFactory(queue=payments, subject="Unrelated")
+    TicketFactory(queue=refunds, subject="Batik elsewhere")  # not one of the agent's queues
+
+    assert refs(as_agent.get("/staff/queue/", {"q": "batik", "view": "all"})) == [
+        newer.reference,
+        older.reference,
+    ]

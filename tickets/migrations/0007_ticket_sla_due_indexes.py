@@ -5,26 +5,11 @@ CONCURRENTLY: writes go on while they build (which is why this migration is not 
 databases (SQLite for `make run`) build them the ordinary way.
 """
 
-from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations, models
 
+from tickets.migration_operations import AddIndexConcurrentlyOnPostgres
+
 OPEN = models.Q(status__in=("new", "open", "pending_customer", "on_hold"))
-
-
-class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_forwards(
-            self, app_label, schema_editor, from_state, to_state
-        )
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        return migrations.AddIndex.database_backwards(
-            self, app_label, schema_editor, from_state, to_state
-        )
 
 
 class Migration(migrations.Migration):

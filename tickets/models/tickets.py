@@ -125,8 +125,10 @@ class TicketQuerySet(models.QuerySet):
         if roles.is_staff_member(user):
             from .queues import QueueMembership
 
-            my_queues = QueueMembership.objects.filter(user=user).values("queue_id")
-            return self.filter(queue_id__in=my_queues)
+            # The ids as a list, not a subquery: PostgreSQL then combines the queue index with
+            # others (full-text search) and plans with each queue's own statistics.
+            my_queues = QueueMembership.objects.filter(user=user).values_list("queue_id", flat=True)
+            return self.filter(queue_id__in=list(my_queues))
         return self.filter(requester__user=user)
 
     # SLA (DESIGN.md section 6). `sla_due_at` is the ticket's next deadline, kept by the SLA
@@ -328,6 +330,12 @@ class Ticket(models.Model):
                 condition=Q(status__in=OPEN_STATUSES),
                 name="ticket_open_queue_sla_due",
             ),
+            # Queue views over several queues (queue IN ...), any status, and searches: read in
+            # the page's order, filtered row by row, stopped when the page is full.
+            models.Index(fields=["sla_due_at", "created_at", "id"], name="ticket_due"),
+            models.Index(fields=["created_at", "id"], name="ticket_created"),
+            models.Index(fields=["-priority", "created_at", "id"], name="ticket_priority"),
+            models.Index(fields=["-last_activity_at", "-id"], name="ticket_activity"),
             # Used by "mine" sorted by the next SLA deadline.
             models.Index(
                 fields=["assignee", "sla_due_at"],
