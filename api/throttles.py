@@ -6,6 +6,7 @@ customer must never be refused help because Redis is down."""
 import logging
 
 from django.conf import settings
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from .models import ApiKey
@@ -20,6 +21,10 @@ class _ScopedThrottle(SimpleRateThrottle):
 
     def __init__(self) -> None:  # the rate depends on the view: read in allow_request
         pass
+
+    def get_rate(self) -> str:
+        # Read now, not at import: settings may change (tests) after this class was made.
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
 
     def allow_request(self, request, view) -> bool:
         base = getattr(view, "throttle_scope", None)

@@ -377,10 +377,11 @@ def env_rate(name: str, default: str) -> str:
 
 
 REST_FRAMEWORK = {
+    # The first one's challenge is the WWW-Authenticate of a 401 (the session has none).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "api.authentication.ApiKeyAuthentication",
         "api.authentication.GuestLinkAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
