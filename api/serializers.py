@@ -277,7 +277,8 @@ class TicketCreateSerializer(serializers.Serializer):
         topic = category.first()
         if topic is None:
             raise serializers.ValidationError({"category": [_("This topic is not offered.")]})
-        signed_in = request.user.is_authenticated
+        # A customer files as themselves; guests, and staff filing for a customer, give an email.
+        signed_in = request.user.is_authenticated and not roles.is_staff_member(request.user)
         form_class = CATEGORY_FORMS[topic.code]
         details = attrs.get("details", {})
         data = {

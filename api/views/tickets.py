@@ -258,11 +258,10 @@ class TicketListCreate(generics.ListCreateAPIView):
                 faq_article=data["faq_article"],
             )
             record_ticket_submitted(request._request, ticket)
+            ticket.redactions = services.redactions_of(ticket)
             body = serializers.CreatedTicketSerializer(
                 ticket, context=self.get_serializer_context()
             ).data
-            body = {**body, "redactions": services.redactions_of(ticket)}
-            body.pop("access_token", None)
             return idempotency.Stored(status.HTTP_201_CREATED, body, ticket.pk)
 
         return idempotency.once(request, create, self._answer)

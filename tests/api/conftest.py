@@ -61,3 +61,9 @@ def problem_of(response) -> dict:
     assert {"type", "title", "status", "detail"} <= body.keys()
     assert body["status"] == response.status_code
     return body
+
+
+def signed_in(user) -> APIClient:
+    client = make_client()
+    client.force_authenticate(user)
+    return client
