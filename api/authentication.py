@@ -19,10 +19,11 @@ from tickets import links
 from tickets.access import Viewer
 from tickets.models import Ticket
 
-from .models import ApiKey
+from .models import KEY_PREFIX, ApiKey
 
 # last_used_at is written at most this often per key: a busy script must not write every call.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+PREFIX_LENGTH = len(KEY_PREFIX) + 8
 
 
 def _credentials(request, scheme: str) -> str | None:
@@ -42,7 +43,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         raw = _credentials(request, "Bearer")
         if raw is None:
             return None
-        prefix = raw.rsplit("_", 1)[0] if raw.count("_") >= 2 else ""
+        # hd_<8 hex>_<secret>; the secret itself may contain "_".
+        prefix = raw[:PREFIX_LENGTH] if raw[PREFIX_LENGTH : PREFIX_LENGTH + 1] == "_" else ""
         key = ApiKey.objects.usable().select_related("user").filter(prefix=prefix).first()
         if key is None or not key.matches(raw):
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))
