@@ -1,5 +1,7 @@
 """The OpenAPI schema's shared parts: every operation documents its problem responses."""
 
+from .problems import PROBLEMS, SLUG_BY_STATUS
+
 PROBLEM_SCHEMA = {
     "type": "object",
     "description": "A problem details object (RFC 9457).",
@@ -73,7 +75,8 @@ def add_problem_responses(result, generator, request, public):
             security = operation.get("security", [])
             if (security and {} not in security) or writes:
                 codes.add("403")
-            if "{" in path:
+            names = {p.get("name") for p in operation.get("parameters", [])}
+            if "{" in path or names & {"page", "cursor"}:  # also: a page past the end
                 codes.add("404")
             if writes and "{reference}" in path:
                 codes.add("409")

@@ -89,8 +89,12 @@ class TicketSerializer(serializers.ModelSerializer):
         help_text="The category's structured fields (see GET /api/v1/categories/), stored "
         "redacted. Amounts are strings, with their currency in `currency`."
     )
-    merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True)
-    follow_up_of = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    merged_into = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
+    follow_up_of = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
     queue = serializers.SerializerMethodField(help_text=STAFF_ONLY)
     assignee = serializers.SerializerMethodField(help_text=STAFF_ONLY)
     requester = serializers.SerializerMethodField(help_text=STAFF_ONLY)

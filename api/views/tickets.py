@@ -5,11 +5,15 @@ on the web) and every change goes through tickets.services, so redaction, routin
 notifications and webhooks behave as in the web UI.
 """
 
+from datetime import UTC
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -120,6 +124,22 @@ class TicketCursor(pagination.CursorPagination):
     ordering = "-created_at"
 
 
+class UtcDateTimeField(IsoDateTimeField):
+    """ISO 8601, given to the database in UTC: PostgreSQL refuses offsets beyond ±15:59,
+    which ISO 8601 allows."""
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        try:
+            return parsed.astimezone(UTC) if parsed and parsed.tzinfo else parsed
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField
+
+
 class TicketFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Ticket.Status.choices)
     priority = filters.ChoiceFilter(choices=serializers.PRIORITY_CHOICES, method="by_priority")
@@ -128,9 +148,9 @@ class TicketFilter(filters.FilterSet):
     assignee = filters.CharFilter(
         method="by_assignee", help_text='"me", "none", or a user id (staff).'
     )
-    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    active_after = filters.IsoDateTimeFilter(
+    created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    active_after = UtcDateTimeFilter(
         field_name="last_activity_at",
         lookup_expr="gte",
         help_text="Changed or answered since (for polling).",
