@@ -133,7 +133,7 @@ def article_data(article: Article, language: str, *, detail: bool = False) -> di
     if detail:
         data |= {
             "body": translation.body,
-            "body_html": translation.rendered_body(),
+            "body_html": translation.rendered_body,
             "helpful_yes": article.helpful_yes_count,
             "helpful_no": article.helpful_no_count,
         }
