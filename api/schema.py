@@ -1,7 +1,5 @@
 """The OpenAPI schema's shared parts: every operation documents its problem responses."""
 
-from .problems import PROBLEMS, SLUG_BY_STATUS
-
 PROBLEM_SCHEMA = {
     "type": "object",
     "description": "A problem details object (RFC 9457).",

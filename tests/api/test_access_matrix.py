@@ -52,9 +52,9 @@ CASES = {
     "thread": ("get", "/api/v1/tickets/{ref}/messages/", None, None, SEE),
     "attachments": ("get", "/api/v1/tickets/{ref}/attachments/", None, None, SEE),
     "reply": ("post", "/api/v1/tickets/{ref}/messages/", {"body": "Any news?"}, None, created(SEE)),
-    "note": ("post", "/api/v1/tickets/{ref}/notes/", {"body": "Ask BRI"}, None, created(STAFF_ACTION)),
+    "note": ("post", "/api/v1/tickets/{ref}/notes/", {"body": "Ask BRI"}, None, created(STAFF_ACTION)),  # noqa: E501
     "change": ("patch", "/api/v1/tickets/{ref}/", {"priority": "urgent"}, None, STAFF_ACTION),
-    "merge": ("post", "/api/v1/tickets/{ref}/merge/", {"into": "{other}"}, second_ticket, STAFF_ACTION),
+    "merge": ("post", "/api/v1/tickets/{ref}/merge/", {"into": "{other}"}, second_ticket, STAFF_ACTION),  # noqa: E501
     "rate": (
         "post",
         "/api/v1/tickets/{ref}/rating/",

@@ -35,9 +35,11 @@ def test_it_files_a_signed_in_customers_ticket_like_the_web_form(customer):
     ticket = Ticket.objects.get(reference=body["reference"])
     assert response["Location"] == f"/api/v1/tickets/{ticket.reference}/"
     assert ticket.requester == customer.contact
-    assert ticket.channel == "api" and ticket.queue.slug == "payments"
+    assert ticket.channel == "api"
+    assert ticket.queue.slug == "payments"
     assert ticket.messages.get().source == "api"
-    assert body["details"]["amount"] == "45000" and body["details"]["currency"] == "IDR"
+    assert body["details"]["amount"] == "45000"
+    assert body["details"]["currency"] == "IDR"
     assert body["priority"] == "high"
     assert body["created_at"].endswith("+07:00")
     assert "access_token" not in body
@@ -93,7 +95,8 @@ def test_it_redacts_secrets_and_never_echoes_them_in_errors(customer):
     assert response.status_code == 201
     assert set(response.json()["redactions"]) == {"card", "otp"}
     stored = Ticket.objects.get().messages.get().body
-    assert card not in stored and "123456" not in stored
+    assert card not in stored
+    assert "123456" not in stored
 
 
 @pytest.mark.django_db
@@ -121,9 +124,7 @@ def test_it_lets_staff_file_for_a_customer_by_email(agent):
 
 
 @pytest.mark.django_db
-def test_a_retried_post_with_the_same_idempotency_key_creates_one_ticket(
-    customer, other_customer
-):
+def test_a_retried_post_with_the_same_idempotency_key_creates_one_ticket(customer, other_customer):
     client = signed_in(customer)
     key = str(uuid.uuid4())
 
@@ -142,9 +143,12 @@ def test_a_retried_post_with_the_same_idempotency_key_creates_one_ticket(
     assert Ticket.objects.count() == 1
     assert problem_of(other)["status"] == 422
     # Another caller's same key is another request.
-    assert signed_in(other_customer).post(
-        "/api/v1/tickets/", PAYMENT_FAILED, format="json", HTTP_IDEMPOTENCY_KEY=key
-    ).status_code == 201
+    assert (
+        signed_in(other_customer)
+        .post("/api/v1/tickets/", PAYMENT_FAILED, format="json", HTTP_IDEMPOTENCY_KEY=key)
+        .status_code
+        == 201
+    )
     assert Ticket.objects.count() == 2
 
 

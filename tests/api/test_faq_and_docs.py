@@ -48,7 +48,8 @@ def test_it_records_feedback_once_per_voter_and_redacts_the_comment(customer, ar
 
     assert response.status_code == 200
     feedback = ArticleFeedback.objects.get()
-    assert feedback.helpful and "4111 1111 1111" not in feedback.comment
+    assert feedback.helpful
+    assert "4111 1111 1111" not in feedback.comment
     article.refresh_from_db()
     assert (article.helpful_yes_count, article.helpful_no_count) == (1, 0)
 
@@ -57,7 +58,8 @@ def test_it_describes_each_category_and_its_fields(api):
     categories = {c["code"]: c for c in api.get("/api/v1/categories/").json()}
 
     fields = {f["name"]: f for f in categories["payment_failed"]["fields"]}
-    assert fields["amount"]["type"] == "amount" and fields["amount"]["required"]
+    assert fields["amount"]["type"] == "amount"
+    assert fields["amount"]["required"]
     assert "qris" in fields["payment_method"]["choices"]
     assert categories["how_to"]["fields"] == []
 

@@ -114,7 +114,8 @@ def test_only_the_hash_of_a_key_is_stored_and_the_admin_shows_it_once(client, ad
     key = ApiKey.objects.get()
     [shown] = [str(m) for m in response.context["messages"] if "copy it now" in str(m)]
     raw = shown.split("is ")[1].split(" ")[0]
-    assert key.hashed_key != raw and raw not in key.hashed_key
+    assert key.hashed_key != raw
+    assert raw not in key.hashed_key
     assert key.matches(raw)
     assert make_client(Authorization=f"Bearer {raw}").get("/api/v1/me/").json()["id"] == agent.pk
 
@@ -163,8 +164,9 @@ def test_it_throttles_search_per_user(customer, settings):
 
 
 def test_a_server_error_under_api_is_problem_json(client):
-    from api.problems import handler500
     from django.test import RequestFactory
+
+    from api.problems import handler500
 
     response = handler500(RequestFactory().get("/api/v1/tickets/"))
 

@@ -15,8 +15,8 @@ from tickets import services
 from tickets.models import Ticket
 from tickets.services import Actor
 
-from .test_create_ticket import PAYMENT_FAILED
 from .conftest import signed_in
+from .test_create_ticket import PAYMENT_FAILED
 
 
 class Receiver:
@@ -107,7 +107,8 @@ def test_it_retries_a_failing_endpoint_with_backoff_then_delivers(
     delivery = WebhookDelivery.objects.get()
     assert delivery.attempts == 3
     assert len(receiver.received) == 3
-    assert delivery.response_status == 200 and delivery.delivered_at is not None
+    assert delivery.response_status == 200
+    assert delivery.delivered_at is not None
 
 
 @pytest.mark.redis
