@@ -151,12 +151,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
     "axes",
     "helpdesk",
     "tickets",
     "faq",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -359,12 +363,80 @@ if not REDIS_URL:
     # for a laptop, and the checks would otherwise refuse to start.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
-# Django REST framework (the API grows in its own issue).
+# REST API v1 (DESIGN.md section 9, README "API"). Rates are "<number>/<s|m|h|d>", counted in
+# the default cache (Redis when REDIS_URL is set), per signed-in user or API key and per client
+# address (RATELIMIT_IP_META_KEY, as for the web's limits); mobile networks put many customers
+# behind one address, so the address limits are the generous ones.
+
+
+def env_rate(name: str, default: str) -> str:
+    value = env_str(name, default)
+    if not re.fullmatch(r"[1-9]\d*/[smhd]", value):
+        fail(name, f"must look like 20/h (per s, m, h or d), not {value!r}.")
+    return value
+
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The first one's challenge is the WWW-Authenticate of a 401 (the session has none).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "api.authentication.GuestLinkAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.ApiKeyScope",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_RATES": {
+        "create-user": env_rate("API_CREATE_RATE_PER_USER", "30/h"),
+        "create-ip": env_rate("API_CREATE_RATE_PER_IP", "120/h"),
+        "search-user": env_rate("API_SEARCH_RATE_PER_USER", "60/m"),
+        "search-ip": env_rate("API_SEARCH_RATE_PER_IP", "300/m"),
+    },
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wallet Helpdesk API",
+    "DESCRIPTION": (
+        "REST API v1 of the helpdesk: tickets, attachments, queues, FAQ and the caller's "
+        "profile. Errors are problem details (RFC 9457, application/problem+json). See the "
+        "README's API section for authentication, idempotent creation and webhooks."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.tickets.Status",
+        "TicketPriorityEnum": "api.serializers.PRIORITY_CHOICES",
+        "ReplyStatusEnum": "api.serializers.REPLY_STATUSES",
+        "LanguageEnum": "helpdesk.settings.LANGUAGES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
+}
+
+# Outbound webhooks (README "API"): deliveries retry with exponential backoff, like emails.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 1800, minimum=1)
+if WEBHOOK_RETRY_MAX_SECONDS >= 3600:
+    fail("WEBHOOK_RETRY_MAX_SECONDS", "must be below 3600 (the broker's visibility timeout).")
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 
 # Celery
 
@@ -425,6 +497,12 @@ CELERY_BEAT_SCHEDULE = {
     # Publishes notifications no worker took (broker down, worker died) and retries that are due.
     "outbox-sweep": {
         "task": "tickets.tasks.sweep_outbox_task",
+        "schedule": 60,
+        "options": {"expires": 55, "expire_seconds": 55},
+    },
+    # Publishes webhook deliveries no worker took, and retries that are due.
+    "webhook-sweep": {
+        "task": "api.tasks.sweep_webhooks_task",
         "schedule": 60,
         "options": {"expires": 55, "expire_seconds": 55},
     },

@@ -12,5 +12,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/", include("tickets.staff_urls")),
     path("help/", include("faq.urls")),
+    path("api/", include("api.urls")),
     path("", include("tickets.urls")),
 ]
+
+# Problem JSON instead of the HTML pages under /api/ (api/problems.py).
+handler404 = "api.problems.handler404"
+handler500 = "api.problems.handler500"

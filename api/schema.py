@@ -1,0 +1,88 @@
+"""The OpenAPI schema's shared parts: every operation documents its problem responses."""
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "A problem details object (RFC 9457).",
+    "properties": {
+        "type": {"type": "string", "format": "uri", "description": "The kind of problem."},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "description": 'Invalid input: field (nested as "details.amount") to messages.',
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+DESCRIPTIONS = {
+    "400": "Invalid input: `errors` names each field and what is wrong.",
+    "401": "No or invalid credentials (session, `Bearer` API key or `GuestLink` token).",
+    "403": "Signed in, but not allowed (role, API key scope, or CSRF token missing).",
+    "404": "No such object, or not one the caller may see (never told apart).",
+    "409": "Refused by the ticket's state (e.g. a status move the lifecycle forbids).",
+    "415": "Unsupported Content-Type.",
+    "422": "The Idempotency-Key was already used for a different request.",
+    "429": "Too many requests; retry after `Retry-After` seconds.",
+    "500": "An error on our side (logged).",
+}
+EXAMPLE = {
+    "type": "https://help.example.com/api/problems/validation-error",
+    "title": "Your request is not valid.",
+    "status": 400,
+    "detail": "Some fields are not valid; see errors.",
+    "errors": {"details.amount": ["The amount must be more than zero."]},
+}
+
+
+def _problem(code: str) -> dict:
+    example = (
+        EXAMPLE
+        if code == "400"
+        else {k: v for k, v in EXAMPLE.items() if k != "errors"}
+        | {"status": int(code), "detail": DESCRIPTIONS[code]}
+    )
+    return {
+        "description": DESCRIPTIONS[code],
+        "content": {
+            "application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"},
+                "example": example,
+            }
+        },
+    }
+
+
+def add_problem_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the Problem component, and on each operation the
+    errors it can answer with."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            codes = {"401", "500"}
+            writes = method in ("post", "put", "patch")
+            query = any(p.get("in") == "query" for p in operation.get("parameters", []))
+            if writes or query:
+                codes.add("400")
+            if writes:
+                codes.add("415")
+            security = operation.get("security", [])
+            if (security and {} not in security) or writes:
+                codes.add("403")
+            names = {p.get("name") for p in operation.get("parameters", [])}
+            if "{" in path or names & {"page", "cursor"}:  # also: a page past the end
+                codes.add("404")
+            if writes and "{reference}" in path:
+                codes.add("409")
+            if method == "post" and path.endswith("/tickets/"):
+                codes.add("422")
+            if operation.get("x-throttle") or path.endswith("/feedback/"):
+                codes.add("429")
+            responses = operation.setdefault("responses", {})
+            for code in sorted(codes):
+                responses.setdefault(code, _problem(code))
+    return result

@@ -1,0 +1,535 @@
+"""Input and output shapes of the API. Field names are snake_case, timestamps ISO 8601 with
+their offset, amounts strings (with their currency beside them), priorities words."""
+
+import json
+import uuid
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from tickets import roles
+from tickets.forms import CATEGORY_FORMS
+from tickets.models import Attachment, Category, Message, Queue, Ticket
+
+# Priorities are stored as numbers (an index scan for "most urgent first"); the API says words.
+PRIORITY_NAME = {priority.value: priority.name.lower() for priority in Ticket.Priority}
+PRIORITY_BY_NAME = {name: value for value, name in PRIORITY_NAME.items()}
+PRIORITY_CHOICES = [(name, name) for name in PRIORITY_BY_NAME]
+
+
+class PriorityField(serializers.ChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=PRIORITY_CHOICES, **kwargs)
+
+    def to_representation(self, value):
+        return PRIORITY_NAME.get(value, value)
+
+    def to_internal_value(self, data):
+        return PRIORITY_BY_NAME[super().to_internal_value(data)]
+
+
+class Problem(serializers.Serializer):
+    """A problem details object (RFC 9457)."""
+
+    type = serializers.URLField(help_text="A stable URI naming the kind of problem.")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text='Invalid input only: field name (nested as "details.amount") to messages.',
+    )
+
+
+# Tickets, read
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name")
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "sha256", "created_at", "download_url"]
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        reference = self.context.get("reference") or attachment.ticket.reference
+        return f"/api/v1/tickets/{reference}/attachments/{attachment.pk}/"
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField()
+    attachments = AttachmentSerializer(many=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "kind", "author_type", "author_name", "body", "source", "created_at"]
+        fields += ["attachments"]
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(allow_blank=True)
+    email = serializers.EmailField()
+
+
+STAFF_ONLY = "Staff only; null (or empty) for customers and guests."
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    """A ticket. The same shape for everyone; what only agents may see is null for others
+    (context["staff"])."""
+
+    priority = PriorityField()
+    category = serializers.CharField(source="category_id")
+    details = serializers.DictField(
+        help_text="The category's structured fields (see GET /api/v1/categories/), stored "
+        "redacted. Amounts are strings, with their currency in `currency`."
+    )
+    merged_into = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
+    follow_up_of = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
+    queue = serializers.SerializerMethodField(help_text=STAFF_ONLY)
+    assignee = serializers.SerializerMethodField(help_text=STAFF_ONLY)
+    requester = serializers.SerializerMethodField(help_text=STAFF_ONLY)
+    tags = serializers.SerializerMethodField(help_text=STAFF_ONLY)
+    sla_due_at = serializers.SerializerMethodField(help_text=STAFF_ONLY)
+    escalated_at = serializers.SerializerMethodField(help_text=STAFF_ONLY)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "reference",
+            "subject",
+            "status",
+            "priority",
+            "category",
+            "channel",
+            "language",
+            "details",
+            "merged_into",
+            "follow_up_of",
+            "created_at",
+            "updated_at",
+            "last_activity_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "queue",
+            "assignee",
+            "requester",
+            "tags",
+            "sla_due_at",
+            "escalated_at",
+        ]
+
+    @property
+    def _staff(self) -> bool:
+        return bool(self.context.get("staff"))
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_queue(self, ticket: Ticket):
+        return ticket.queue.slug if self._staff else None
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_assignee(self, ticket: Ticket):
+        user = ticket.assignee if self._staff else None
+        return {"id": user.pk, "name": str(user), "email": user.email} if user else None
+
+    @extend_schema_field(PersonSerializer(allow_null=True))
+    def get_requester(self, ticket: Ticket):
+        if not self._staff:
+            return None
+        contact = ticket.requester
+        return {"id": contact.pk, "name": contact.name, "email": contact.email}
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_tags(self, ticket: Ticket) -> list[str]:
+        return [tag.name for tag in ticket.tags.all()] if self._staff else []
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_sla_due_at(self, ticket: Ticket):
+        value = ticket.sla_due_at if self._staff else None
+        return serializers.DateTimeField().to_representation(value) if value else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_escalated_at(self, ticket: Ticket):
+        value = ticket.escalated_at if self._staff else None
+        return serializers.DateTimeField().to_representation(value) if value else None
+
+
+class TicketDetailSerializer(TicketSerializer):
+    """A ticket with its thread: public messages, and internal notes for staff."""
+
+    messages = serializers.SerializerMethodField()
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "messages"]
+
+    @extend_schema_field(MessageSerializer(many=True))
+    def get_messages(self, ticket: Ticket):
+        return MessageSerializer(self.context["thread"], many=True, context=self.context).data
+
+
+class CreatedTicketSerializer(TicketSerializer):
+    redactions = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Kinds of secrets removed before saving (card, nik, otp, pin, cvv, password): "
+        "tell the customer we never need them.",
+    )
+    access_token = serializers.CharField(
+        required=False,
+        help_text="Anonymous creators only: the guest link token (Authorization: GuestLink "
+        "<token>) that opens this ticket for 30 days.",
+    )
+
+    class Meta(TicketSerializer.Meta):
+        fields = [*TicketSerializer.Meta.fields, "redactions", "access_token"]
+
+
+class MessageCreatedSerializer(serializers.Serializer):
+    ticket = serializers.CharField(
+        help_text="Where the message landed: this ticket, the one it was merged into, or a new "
+        "follow-up when it was closed or resolved too long ago."
+    )
+    message = MessageSerializer()
+    redactions = serializers.ListField(child=serializers.CharField())
+    access_token = serializers.CharField(
+        required=False, help_text="Guests only, when the message started a new follow-up."
+    )
+
+
+# Tickets, write
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "boolean"}]},
+        "example": {
+            "transaction_reference": "TRX-20261121-8F3K2Q",
+            "amount": "45.000",
+            "currency": "IDR",
+            "occurred_at": "2026-11-21T09:30",
+            "payment_method": "qris",
+            "merchant": "Kopi Kenangan",
+        },
+    }
+)
+class DetailsField(serializers.Field):
+    """The category's structured fields: an object (JSON) or a JSON string (multipart)."""
+
+    default_error_messages = {"invalid": _("Send the details as an object of field: value.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                data = json.loads(data) if data.strip() else {}
+            except ValueError:
+                self.fail("invalid")
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        cleaned = {}
+        for name, value in data.items():
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            elif isinstance(value, int | float):
+                value = str(value)
+            elif value is None:
+                value = ""
+            elif not isinstance(value, str):
+                self.fail("invalid")
+            cleaned[str(name)] = value
+        return cleaned
+
+    def to_representation(self, value):
+        return value
+
+
+def _uploads(view_request) -> list:
+    return view_request.FILES.getlist("attachments") if view_request is not None else []
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    """Validated by the category's web form (tickets.forms.CATEGORY_FORMS), so the API accepts
+    exactly what the form accepts."""
+
+    category = serializers.ChoiceField(choices=Category.Code.choices)
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=10_000)
+    details = DetailsField(required=False)
+    email = serializers.EmailField(
+        required=False, help_text="Anonymous callers (guests) only: where we write back."
+    )
+    name = serializers.CharField(required=False, max_length=150, allow_blank=True)
+    phone = serializers.CharField(required=False, max_length=20, allow_blank=True)
+    faq_article = serializers.SlugField(
+        required=False, max_length=100, allow_blank=True, help_text="The FAQ article read first."
+    )
+
+    def validate(self, attrs):
+        request = self.context["request"]
+        category = Category.objects.select_related("queue").filter(
+            code=attrs["category"], is_active=True
+        )
+        topic = category.first()
+        if topic is None:
+            raise serializers.ValidationError({"category": [_("This topic is not offered.")]})
+        # A customer files as themselves; guests, and staff filing for a customer, give an email.
+        signed_in = request.user.is_authenticated and not roles.is_staff_member(request.user)
+        form_class = CATEGORY_FORMS[topic.code]
+        details = attrs.get("details", {})
+        data = {
+            **{name: value for name, value in details.items() if name in form_class.detail_fields},
+            "subject": attrs["subject"],
+            "description": attrs["description"],
+            "idempotency_token": str(uuid.uuid4()),
+            "faq_article": attrs.get("faq_article", ""),
+        }
+        if not signed_in:
+            data |= {key: attrs.get(key, "") for key in ("email", "name", "phone")}
+        form = form_class(data, {"attachments": _uploads(request)}, signed_in=signed_in)
+        unknown = sorted(set(details) - set(form_class.detail_fields))
+        errors = {}
+        if not form.is_valid():
+            for field, messages in form.errors.items():
+                name = f"details.{field}" if field in form_class.detail_fields else field
+                name = "non_field_errors" if field == "__all__" else name
+                errors[name] = list(messages)
+        for name in unknown:
+            errors[f"details.{name}"] = [_("This topic has no such field.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        cleaned = form.cleaned_data
+        return {
+            "topic": topic,
+            "subject": cleaned["subject"],
+            "description": cleaned["description"],
+            "details": form.details(),
+            "attachments": cleaned["attachments"],
+            "faq_article": cleaned.get("faq_article") or "",
+            "email": cleaned.get("email", ""),
+            "name": cleaned.get("name", ""),
+            "phone": cleaned.get("phone", ""),
+        }
+
+
+class TicketCreateMultipartSerializer(TicketCreateSerializer):
+    details = serializers.CharField(
+        required=False, help_text="The details object, JSON-encoded (see the JSON body)."
+    )
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        max_length=5,
+        help_text="Up to 5 pictures (JPEG, PNG, WebP, GIF) or PDFs of 10 MB each, checked by "
+        "content; EXIF is removed.",
+    )
+
+
+class _FilesForm:
+    """Runs the web's reply form over a body and the request's files."""
+
+    @staticmethod
+    def clean(request, body: str):
+        from tickets.forms import ReplyForm
+
+        form = ReplyForm({"body": body}, {"attachments": _uploads(request)})
+        if not form.is_valid():
+            raise serializers.ValidationError({k: list(v) for k, v in form.errors.items()})
+        return form.cleaned_data
+
+
+# The statuses an agent's public reply may set.
+REPLY_STATUSES = [
+    (status.value, status.label)
+    for status in (
+        Ticket.Status.OPEN,
+        Ticket.Status.PENDING_CUSTOMER,
+        Ticket.Status.ON_HOLD,
+        Ticket.Status.RESOLVED,
+    )
+]
+
+
+class MessageCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=10_000)
+    status = serializers.ChoiceField(
+        choices=REPLY_STATUSES,
+        required=False,
+        help_text="Staff only: the status the reply sets (usually pending_customer).",
+    )
+
+    def validate(self, attrs):
+        request = self.context["request"]
+        if "status" in attrs and not roles.is_staff_member(request.user):
+            raise serializers.ValidationError({"status": [_("Only staff set a status.")]})
+        cleaned = _FilesForm.clean(request, attrs["body"])
+        return {**attrs, "body": cleaned["body"], "attachments": cleaned["attachments"]}
+
+
+class MessageCreateMultipartSerializer(MessageCreateSerializer):
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
+
+
+class NoteCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=10_000)
+
+    def validate(self, attrs):
+        cleaned = _FilesForm.clean(self.context["request"], attrs["body"])
+        return {"body": cleaned["body"], "attachments": cleaned["attachments"]}
+
+
+class NoteCreateMultipartSerializer(NoteCreateSerializer):
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    """Staff changes; each field given is applied through its service, all or nothing."""
+
+    status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
+    priority = PriorityField(required=False)
+    queue = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Queue.objects.filter(is_active=True), required=False
+    )
+    category = serializers.ChoiceField(choices=Category.Code.choices, required=False)
+    assignee = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, help_text="A user id; null: nobody."
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, max_length=50
+    )
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(_("Send at least one field to change."))
+        return attrs
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.CharField(max_length=20, help_text="Reference of the ticket to keep.")
+
+
+class RatingSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class RatingOutSerializer(serializers.Serializer):
+    score = serializers.IntegerField()
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+# Categories, queues, me
+
+
+class CategoryFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    type = serializers.CharField(help_text="string, amount, date, datetime, choice, email.")
+    required = serializers.BooleanField()
+    choices = serializers.ListField(child=serializers.CharField(), required=False)
+    help_text = serializers.CharField(allow_blank=True)
+
+
+class CategorySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    default_priority = PriorityField()
+    fields = CategoryFieldSerializer(many=True)
+
+
+class QueueSerializer(serializers.ModelSerializer):
+    open_tickets = serializers.IntegerField()
+    unassigned_tickets = serializers.IntegerField()
+
+    class Meta:
+        model = Queue
+        fields = ["slug", "name", "description", "assignment", "open_tickets"]
+        fields += ["unassigned_tickets"]
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    email = serializers.EmailField(allow_null=True)
+    name = serializers.CharField()
+    role = serializers.ChoiceField(choices=["guest", "customer", "agent", "lead", "admin"])
+    language = serializers.CharField()
+    queues = serializers.ListField(child=serializers.CharField())
+    tickets = serializers.ListField(
+        child=serializers.CharField(), help_text="A guest link: the ticket it opens."
+    )
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
+
+
+# FAQ
+
+
+class FaqArticleLinkSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    language = serializers.CharField()
+
+
+class FaqCategorySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    ticket_category = serializers.CharField()
+    articles = FaqArticleLinkSerializer(many=True, help_text="The most read articles.")
+
+
+class FaqArticleSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    language = serializers.CharField()
+    category = serializers.CharField()
+    ticket_category = serializers.CharField()
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
+class FaqArticleDetailSerializer(FaqArticleSerializer):
+    body = serializers.CharField(help_text="Markdown source.")
+    body_html = serializers.CharField(help_text="Rendered and sanitised HTML.")
+    helpful_yes = serializers.IntegerField()
+    helpful_no = serializers.IntegerField()
+
+
+class FaqHitSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    snippet = serializers.CharField(help_text="Escaped HTML, matches in <mark>.")
+    language = serializers.CharField()
+    category = serializers.CharField(source="category_slug")
+    ticket_category = serializers.CharField()
+    rank = serializers.FloatField()
+
+
+class FaqSearchSerializer(serializers.Serializer):
+    query = serializers.CharField(allow_blank=True)
+    language = serializers.CharField()
+    corrected_query = serializers.CharField(allow_blank=True)
+    fallback_language = serializers.CharField(allow_blank=True)
+    results = FaqHitSerializer(many=True, source="hits")
+
+
+class FaqFeedbackSerializer(serializers.Serializer):
+    helpful = serializers.BooleanField()
+    comment = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class FaqFeedbackOutSerializer(serializers.Serializer):
+    helpful = serializers.BooleanField()
+    comment = serializers.CharField(allow_blank=True)
+    language = serializers.CharField()

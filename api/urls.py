@@ -1,0 +1,49 @@
+"""/api/: v1 endpoints, the OpenAPI schema and its interactive docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from . import problems
+from .views import accounts, faq, tickets
+
+v1 = [
+    path("me/", accounts.Me.as_view(), name="me"),
+    path("categories/", accounts.Categories.as_view(), name="categories"),
+    path("queues/", accounts.QueueList.as_view(), name="queues"),
+    path("queues/<slug:slug>/", accounts.QueueDetail.as_view(), name="queue"),
+    path("tickets/", tickets.TicketListCreate.as_view(), name="tickets"),
+    path("tickets/<str:reference>/", tickets.TicketDetail.as_view(), name="ticket"),
+    path(
+        "tickets/<str:reference>/messages/",
+        tickets.TicketMessages.as_view(),
+        name="ticket-messages",
+    ),
+    path("tickets/<str:reference>/notes/", tickets.TicketNotes.as_view(), name="ticket-notes"),
+    path("tickets/<str:reference>/merge/", tickets.TicketMerge.as_view(), name="ticket-merge"),
+    path("tickets/<str:reference>/rating/", tickets.TicketRating.as_view(), name="ticket-rating"),
+    path(
+        "tickets/<str:reference>/attachments/",
+        tickets.TicketAttachments.as_view(),
+        name="ticket-attachments",
+    ),
+    path(
+        "tickets/<str:reference>/attachments/<int:attachment_id>/",
+        tickets.AttachmentDownload.as_view(),
+        name="ticket-attachment",
+    ),
+    path("faq/categories/", faq.FaqCategories.as_view(), name="faq-categories"),
+    path("faq/articles/", faq.FaqArticles.as_view(), name="faq-articles"),
+    path("faq/articles/<slug:slug>/", faq.FaqArticleDetail.as_view(), name="faq-article"),
+    path("faq/articles/<slug:slug>/feedback/", faq.FaqFeedback.as_view(), name="faq-feedback"),
+    path("faq/search/", faq.FaqSearch.as_view(), name="faq-search"),
+    path("faq/suggestions/", faq.FaqSuggestions.as_view(), name="faq-suggestions"),
+]
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("problems/<slug:slug>", problems.problem_page, name="problem"),
+]
