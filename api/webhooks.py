@@ -31,6 +31,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from tickets.models import Ticket, TicketEvent
+from tickets.notifications import outbox
 
 from .models import WebhookDelivery, WebhookEndpoint
 
@@ -60,6 +61,16 @@ UPDATED_KINDS = {
     TicketEvent.Kind.ESCALATED,
     TicketEvent.Kind.CSAT,
 }
+
+
+def _active_endpoints() -> list[WebhookEndpoint]:
+    """The active endpoints; in an outbox batch (a sweep, a bulk action) read once."""
+    memo = outbox.batch_memo()
+    if memo is None:
+        return list(WebhookEndpoint.objects.filter(is_active=True))
+    if "webhook_endpoints" not in memo:
+        memo["webhook_endpoints"] = list(WebhookEndpoint.objects.filter(is_active=True))
+    return memo["webhook_endpoints"]
 
 
 def event_name(event: TicketEvent) -> str | None:
@@ -98,11 +109,7 @@ def on_ticket_event(event: TicketEvent) -> None:
     name = event_name(event)
     if name is None:
         return
-    endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.filter(is_active=True)
-        if name in (endpoint.events or [])
-    ]
+    endpoints = [endpoint for endpoint in _active_endpoints() if name in (endpoint.events or [])]
     if not endpoints:
         return
     ticket = event.ticket
