@@ -42,22 +42,26 @@ def visitor_id(request: HttpRequest, *, create: bool = False) -> str | None:
     return value
 
 
+def set_visitor_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Set the visitor cookie on `response` when this request created the visitor's id."""
+    if getattr(request, "_faq_visitor_is_new", False):
+        response.set_signed_cookie(
+            COOKIE_NAME,
+            request._faq_visitor,
+            salt=COOKIE_SALT,
+            max_age=settings.SESSION_COOKIE_AGE,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
+
+
 def remembers_visitor(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Set the visitor cookie on the response when the view created the visitor's id."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        if getattr(request, "_faq_visitor_is_new", False):
-            response.set_signed_cookie(
-                COOKIE_NAME,
-                request._faq_visitor,
-                salt=COOKIE_SALT,
-                max_age=settings.SESSION_COOKIE_AGE,
-                secure=settings.SESSION_COOKIE_SECURE,
-                httponly=True,
-                samesite="Lax",
-            )
-        return response
+        return set_visitor_cookie(request, view(request, *args, **kwargs))
 
     return wrapper

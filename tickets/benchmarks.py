@@ -16,6 +16,16 @@ from django.db import OperationalError, connection
 from .models import Ticket
 
 
+def add_database_arguments(parser) -> None:
+    """The options prepare_database() reads: --tickets and --any-database."""
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument(
+        "--any-database",
+        action="store_true",
+        help="run on a database whose name does not end in _bench (tests)",
+    )
+
+
 def prepare_database(command: BaseCommand, *, tickets: int, any_database: bool, wipes: str) -> None:
     """Check this is a PostgreSQL *_bench database with DEBUG off, create and migrate it if
     needed, and top it up to `tickets` tickets. `wipes` says what the benchmark destroys, for

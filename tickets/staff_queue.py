@@ -124,11 +124,11 @@ def _queues_of(user: User) -> QuerySet:
 
 
 def search(tickets: QuerySet, text: str) -> QuerySet:
-    """Tickets whose reference, transaction reference or requester email is `text`, or whose
-    subject or any message contains its words (full-text on PostgreSQL, LIKE elsewhere).
+    """Tickets whose reference or requester email is `text`; elsewhere than PostgreSQL, whose
+    transaction reference is `text` or whose subject or a message contains it (LIKE).
 
-    One filter that is right for any word; page_of() picks the faster of two plans for words
-    on PostgreSQL (SEARCH_WINDOW)."""
+    On PostgreSQL a text with searchable words goes to page_of()'s two passes instead
+    (_words_query, SEARCH_WINDOW); one without them matches the transaction reference only."""
     text = text.strip()
     if REFERENCE.match(text):
         return tickets.filter(reference=text.upper())
@@ -140,10 +140,7 @@ def search(tickets: QuerySet, text: str) -> QuerySet:
             Message.objects.filter(ticket=OuterRef("pk"), body__icontains=text)
         )
         return tickets.filter(Q(transaction_reference=exact) | words)
-    query = tsquery(text)
-    if not query:
-        return tickets.filter(transaction_reference=exact)
-    return tickets.filter(_matches_row_by_row(exact, query))
+    return tickets.filter(transaction_reference=exact)
 
 
 def _words_query(text: str) -> tuple[str, str] | None:

@@ -25,7 +25,7 @@ from faq.ratelimits import rate_limited
 from faq.search import search_articles
 from faq.search.text import MAX_QUERY_LENGTH
 from faq.views import SUGGESTIONS
-from faq.visitors import visitor_id
+from faq.visitors import set_visitor_cookie, visitor_id
 from tickets.models import Category as TicketCategory
 
 from .. import serializers
@@ -72,22 +72,7 @@ def voter_id(request) -> str:
 
 def remember_visitor(request, response: Response) -> Response:
     """Set the visitor cookie faq.visitors made for this request, as @remembers_visitor does."""
-    django_request = request._request
-    if getattr(django_request, "_faq_visitor_is_new", False):
-        from django.conf import settings
-
-        from faq.visitors import COOKIE_NAME, COOKIE_SALT
-
-        response.set_signed_cookie(
-            COOKIE_NAME,
-            django_request._faq_visitor,
-            salt=COOKIE_SALT,
-            max_age=settings.SESSION_COOKIE_AGE,
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Lax",
-        )
-    return response
+    return set_visitor_cookie(request._request, response)
 
 
 @extend_schema(

@@ -25,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tickets.benchmarks import peak_rss_mb, prepare_database
+from tickets.benchmarks import add_database_arguments, peak_rss_mb, prepare_database
 from tickets.models import SLAPolicy, SLATimer, Ticket
 from tickets.sla.defaults import DEFAULT, DEMO_POLICIES, ensure_calendars, ensure_policy
 from tickets.sla.engine import load_policies, match_policy
@@ -45,16 +45,11 @@ class Command(BaseCommand):
     help = "Benchmark the SLA sweep on a million tickets (PostgreSQL, a database named *_bench)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--tickets", type=int, default=1_000_000)
+        add_database_arguments(parser)
         parser.add_argument("--running", type=int, default=200_000, help="tickets with timers")
         parser.add_argument("--finished", type=int, default=600_000, help="finished timers")
         parser.add_argument("--due", type=int, default=10_000, help="timers made due")
         parser.add_argument("--seed", type=int, default=5)
-        parser.add_argument(
-            "--any-database",
-            action="store_true",
-            help="run on a database whose name does not end in _bench (tests)",
-        )
 
     def handle(self, *args, **options) -> None:
         prepare_database(

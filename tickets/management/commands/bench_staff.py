@@ -31,7 +31,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.utils import timezone
 
-from tickets.benchmarks import peak_rss_mb, percentile, prepare_database
+from tickets.benchmarks import add_database_arguments, peak_rss_mb, percentile, prepare_database
 from tickets.models import Message, Queue, Ticket, User
 
 TARGET_P95_MS = 50
@@ -51,14 +51,9 @@ class Command(BaseCommand):
     help = "Benchmark the staff queue and ticket pages on a million tickets (a *_bench database)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--tickets", type=int, default=1_000_000)
+        add_database_arguments(parser)
         parser.add_argument("--rounds", type=int, default=60, help="requests per page")
         parser.add_argument("--seed", type=int, default=4)
-        parser.add_argument(
-            "--any-database",
-            action="store_true",
-            help="run on a database whose name does not end in _bench (tests)",
-        )
 
     def handle(self, *args, **options) -> None:
         prepare_database(
