@@ -21,3 +21,16 @@ class AddIndexConcurrentlyOnPostgres(AddIndexConcurrently):
         return migrations.AddIndex.database_backwards(
             self, app_label, schema_editor, from_state, to_state
         )
+
+
+def on_postgres(statements: list[str]):
+    """A RunPython function executing these SQL statements on PostgreSQL, nothing elsewhere
+    (full-text search is PostgreSQL's; SQLite searches with LIKE)."""
+
+    def apply(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for statement in statements:
+            schema_editor.execute(statement)
+
+    return apply

@@ -14,20 +14,30 @@ from functools import reduce
 from django import forms
 from django.core import signing
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Message, Queue, Ticket, User
+from .models import Category, Message, Queue, Ticket, User, queue_ids_visible_to
+from .models.tickets import sla_timers_prefetch
 from .sla import deadlines
 
 PAGE_SIZES = (25, 50, 100)
 CURSOR_SALT = "staff.queue-cursor"
 # Full-text search on PostgreSQL: the page is first looked for among the next SEARCH_WINDOW
 # tickets in the page's order, checked row by row (a common word fills a page within a few
-# hundred rows); when that does not fill it, the word is rare and its tickets are looked up
-# through the full-text indexes and sorted (few rows). Either way no query reads a million rows.
+# hundred rows); when that does not fill it, the word is rare there and its tickets are looked
+# up through the GIN index of tickets_ticket.words, whose entries are per queue (migration 0011):
+# only the entries of the searched queues are read, however common the word is elsewhere.
 SEARCH_WINDOW = 500
 
 # sort name -> (label, the ordering as (field, descending) pairs; the last one is unique).
@@ -57,8 +67,10 @@ VIEWS = {
 BREACHING_SOON = timedelta(hours=1)
 # Columns that may be NULL in an ordering; NULLs sort last (PostgreSQL's default for ASC).
 NULLABLE = {"sla_due_at"}
-REFERENCE = re.compile(r"^[A-Za-z0-9]{1,6}-[A-Za-z0-9]{6,8}$")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+HAN_SPLIT = re.compile(f"({HAN.pattern})")
+# A searchable word: letters and digits, with single dots or hyphens inside (Rp129.000, e-wallet).
+WORD = re.compile(r"[^\W_]+(?:[.\-][^\W_]+)*")
 
 
 class QueueFilterForm(forms.Form):
@@ -123,80 +135,77 @@ def _queues_of(user: User) -> QuerySet:
     return Queue.objects.filter(memberships__user=user, is_active=True)
 
 
+def _searched_queues(user: User, queue: Queue | None) -> list[int]:
+    """The queues whose words a search reads: the chosen one, else all the user's."""
+    if queue is not None:
+        return [queue.pk]
+    return queue_ids_visible_to(user)
+
+
 def search(tickets: QuerySet, text: str) -> QuerySet:
-    """Tickets whose reference or requester email is `text`; elsewhere than PostgreSQL, whose
-    transaction reference is `text` or whose subject or a message contains it (LIKE).
+    """Tickets whose requester email is `text`, or whose reference or transaction reference is
+    `text`, or (elsewhere than PostgreSQL) whose subject or a message contains it (LIKE).
 
     On PostgreSQL a text with searchable words goes to page_of()'s two passes instead
-    (_words_query, SEARCH_WINDOW); one without them matches the transaction reference only."""
+    (_words_query, SEARCH_WINDOW); this takes the rest."""
     text = text.strip()
-    if REFERENCE.match(text):
-        return tickets.filter(reference=text.upper())
     if "@" in text:
         return tickets.filter(requester__email__iexact=text)
     exact = text.upper()
+    found = Q(reference=exact) | Q(transaction_reference=exact)
     if connection.vendor != "postgresql":
-        words = Q(subject__icontains=text) | Exists(
+        found |= Q(subject__icontains=text) | Exists(
             Message.objects.filter(ticket=OuterRef("pk"), body__icontains=text)
         )
-        return tickets.filter(Q(transaction_reference=exact) | words)
-    return tickets.filter(transaction_reference=exact)
+    return tickets.filter(found)
 
 
-def _words_query(text: str) -> tuple[str, str] | None:
-    """(transaction reference, tsquery) for a word search on PostgreSQL, else None (a
-    reference, an email, nothing searchable, or another database)."""
+def _words_query(text: str, queue_ids: list[int]) -> tuple[str, str] | None:
+    """(reference, tsquery) for a word search on PostgreSQL, else None (an email, nothing
+    searchable, or another database)."""
     text = text.strip()
-    if connection.vendor != "postgresql" or REFERENCE.match(text) or "@" in text:
+    if connection.vendor != "postgresql" or "@" in text:
         return None
-    query = tsquery(text)
+    query = tsquery(text, queue_ids)
     return (text.upper(), query) if query else None
 
 
-def _matches_row_by_row(exact: str, query: str) -> Q:
-    """The ticket's transaction reference is `exact`, or its subject or a message matches."""
-    in_subject = RawSQL(
-        "tickets_ticket.search @@ to_tsquery('simple', %s)", [query], output_field=BooleanField()
-    )
-    in_messages = RawSQL(
-        "EXISTS (SELECT 1 FROM tickets_message m WHERE m.ticket_id = tickets_ticket.id "
-        "AND m.search @@ to_tsquery('simple', %s))",
-        [query],
-        output_field=BooleanField(),
-    )
-    return Q(transaction_reference=exact) | Q(in_subject) | Q(in_messages)
+def _matches(exact: str, query: str) -> Q:
+    """The ticket's reference or transaction reference is `exact` (a word may look like a
+    reference: e-wallet), or its subject or one of its messages matches the tsquery
+    (tickets_ticket.words: migration 0011)."""
+    in_words = RawSQL("tickets_ticket.words @@ %s::tsquery", [query], output_field=BooleanField())
+    return Q(reference=exact) | Q(transaction_reference=exact) | Q(in_words)
 
 
-def _matching_ids(tickets: QuerySet, exact: str, query: str) -> RawSQL:
-    """Ids of the matching tickets, found through the indexes: those among `tickets` whose
-    subject matches or transaction reference is `exact` (the GIN and btree bitmaps combined
-    with the filters', so a word common in other queues costs little), and those with a
-    matching message (a plain GIN lookup: PostgreSQL misjudges how many messages a prefix
-    matches, and joined it would read every ticket). Cheap when few tickets match."""
-    in_subject = RawSQL(
-        "tickets_ticket.search @@ to_tsquery('simple', %s)", [query], output_field=BooleanField()
-    )
-    by_ticket = tickets.filter(Q(transaction_reference=exact) | Q(in_subject)).values("pk")
-    sql, params = by_ticket.query.sql_with_params()
-    return RawSQL(
-        f"({sql}) UNION "
-        "(SELECT ticket_id FROM tickets_message WHERE search @@ to_tsquery('simple', %s))",
-        (*params, query),
-    )
+def tsquery(text: str, queue_ids: list[int]) -> str:
+    """A tsquery over the words of these queues (lexemes are "<queue id>/<word>", see migration
+    0011): every word as a prefix, a run of Chinese characters as a phrase, all of them in one
+    ticket; the same for each queue, any queue matching. "" when nothing is searchable.
 
-
-def tsquery(text: str) -> str:
-    """A safe tsquery for the 'simple' index: every word as a prefix, Chinese as a phrase."""
+    Words are cut the way PostgreSQL's parser cuts them for the index (dots and hyphens inside a
+    word keep it whole: Rp129.000, e-wallet), so no further normalisation is needed."""
     terms = []
-    for word in re.findall(r"[\w\u3400-\u9fff\uf900-\ufaff]+", text.lower())[:8]:
-        for part in re.split(f"({HAN.pattern})", word):
+    for word in WORD.findall(text.lower())[:8]:
+        for part in HAN_SPLIT.split(word):
+            part = part.strip(".-")
             if not part:
                 continue
-            if HAN.fullmatch(part):
-                terms.append("(" + " <-> ".join(part) + ")")
-            else:
-                terms.append(part + ":*")
-    return " & ".join(terms)
+            terms.append(list(part) if HAN.fullmatch(part) else part)
+    if not terms or not queue_ids:
+        return ""
+
+    def lexeme(queue: int, word: str) -> str:
+        return f"'{queue}/{word}'"  # WORD admits no quote or backslash
+
+    def term(queue: int, value) -> str:
+        if isinstance(value, list):
+            return "(" + " <-> ".join(lexeme(queue, char) for char in value) + ")"
+        return lexeme(queue, value) + ":*"
+
+    return " | ".join(
+        "(" + " & ".join(term(queue, value) for value in terms) + ")" for queue in queue_ids
+    )
 
 
 @dataclass
@@ -254,30 +263,30 @@ def page_of(user: User, data: dict) -> tuple[QueueFilterForm, QueuePage | None]:
 
     def fetch(found: QuerySet) -> list:
         return list(
-            found.order_by(*ordering)
-            .select_related("requester", "assignee", "category", "queue")
-            .prefetch_related("tags")
-            .with_sla_timers()[: per_page + 1]
+            found.order_by(*ordering).select_related("requester", "assignee", "category", "queue")[
+                : per_page + 1
+            ]
         )
 
     if not filters["q"]:
         rows = fetch(tickets)
-    elif (words := _words_query(filters["q"])) is None:
+    elif (words := _words_query(filters["q"], _searched_queues(user, filters["queue"]))) is None:
         rows = fetch(search(tickets, filters["q"]))
     else:
+        # Ids first, rows after: the searches plan and run faster without the joins.
+        def matching_ids(found: QuerySet) -> list[int]:
+            return list(found.order_by(*ordering).values_list("pk", flat=True)[: per_page + 1])
+
         window = tickets.order_by(*ordering).values("pk")[:SEARCH_WINDOW]
-        found = list(
-            tickets.filter(pk__in=window)
-            .filter(_matches_row_by_row(*words))
-            .order_by(*ordering)
-            .values_list("pk", flat=True)[: per_page + 1]
-        )
-        if len(found) > per_page:
-            rows = fetch(tickets.filter(pk__in=found))
-        else:
-            rows = fetch(tickets.filter(pk__in=_matching_ids(tickets, *words)))
+        ids = matching_ids(tickets.filter(pk__in=window).filter(_matches(*words)))
+        if len(ids) <= per_page:  # rare in this order: look the word up through the index
+            ids = matching_ids(tickets.filter(_matches(*words)))
+        rows = fetch(Ticket.objects.filter(pk__in=ids)) if ids else []
+    prefetch_related_objects(rows, "tags", sla_timers_prefetch())
     now = timezone.now()
+    priorities, statuses = dict(Ticket.Priority.choices), dict(Ticket.Status.choices)
     for row in rows:
+        row.priority_label, row.status_label = priorities[row.priority], statuses[row.status]
         row.deadlines = deadlines.running_deadlines(row, now=now)
         row.sla_colour = deadlines.worst_colour(row.deadlines)
         row.next_deadline = deadlines.describe(row.deadlines[0]) if row.deadlines else ""

@@ -15,7 +15,7 @@ def refs(response) -> list[str]:
     import re
 
     return re.findall(
-        r'<td class="ref"><a href="/staff/tickets/([^/]+)/">', response.content.decode()
+        r'<td class="ref"><a href="/staff/tickets/([^/]+)/"', response.content.decode()
     )
 
 

@@ -11,6 +11,8 @@ instead: ADD COLUMN ... GENERATED rewrites the table.
 
 from django.db import migrations
 
+from tickets.migration_operations import on_postgres
+
 SPLIT_HAN = r"""
 CREATE OR REPLACE FUNCTION helpdesk_search_text(value text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
@@ -34,17 +36,8 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
-
 
 class Migration(migrations.Migration):
     dependencies = [("tickets", "0004_staff_workspace")]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [migrations.RunPython(on_postgres(FORWARD), on_postgres(BACKWARD))]

@@ -3,7 +3,7 @@ from .events import TicketEvent
 from .feedback import Announcement, CSATResponse
 from .messages import Attachment, Message
 from .notifications import InboundEmail, Notification, NotificationPreference, TicketCC
-from .queues import Queue, QueueMembership
+from .queues import Queue, QueueMembership, queue_ids_visible_to
 from .sla import (
     BusinessCalendar,
     BusinessWindow,
@@ -43,4 +43,5 @@ __all__ = [
     "TicketCC",
     "TicketEvent",
     "User",
+    "queue_ids_visible_to",
 ]

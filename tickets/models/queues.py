@@ -74,3 +74,17 @@ class QueueMembership(models.Model):
     def __str__(self) -> str:
         role = _("lead") if self.is_lead else _("agent")
         return f"{self.user} ({role}) in {self.queue}"
+
+
+def queue_ids_visible_to(user) -> list[int]:
+    """The queues whose tickets this user may see as staff: every queue for an admin, their
+    own for an agent or lead, none for anyone else (Ticket.objects.visible_to's rule)."""
+    from .. import roles
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if roles.is_admin(user):
+        return list(Queue.objects.values_list("pk", flat=True))
+    if roles.is_staff_member(user):
+        return list(QueueMembership.objects.filter(user=user).values_list("queue_id", flat=True))
+    return []

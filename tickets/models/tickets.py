@@ -123,12 +123,11 @@ class TicketQuerySet(models.QuerySet):
         if roles.is_admin(user):
             return self
         if roles.is_staff_member(user):
-            from .queues import QueueMembership
+            from .queues import queue_ids_visible_to
 
             # The ids as a list, not a subquery: PostgreSQL then combines the queue index with
-            # others (full-text search) and plans with each queue's own statistics.
-            my_queues = QueueMembership.objects.filter(user=user).values_list("queue_id", flat=True)
-            return self.filter(queue_id__in=list(my_queues))
+            # others and plans with each queue's own statistics.
+            return self.filter(queue_id__in=queue_ids_visible_to(user))
         return self.filter(requester__user=user)
 
     # SLA (DESIGN.md section 6). `sla_due_at` is the ticket's next deadline, kept by the SLA
@@ -149,15 +148,19 @@ class TicketQuerySet(models.QuerySet):
 
     def with_sla_timers(self) -> "TicketQuerySet":
         """Preload each ticket's running and paused timers: one query for the whole page."""
-        from .sla import SLATimer
+        return self.prefetch_related(sla_timers_prefetch())
 
-        return self.prefetch_related(
-            models.Prefetch(
-                "sla_timers",
-                queryset=SLATimer.objects.active().select_related("calendar"),
-                to_attr="active_sla_timers",
-            )
-        )
+
+def sla_timers_prefetch() -> models.Prefetch:
+    """The running and paused timers of tickets, as `ticket.active_sla_timers` (for
+    with_sla_timers(), or prefetch_related_objects() on tickets already loaded)."""
+    from .sla import SLATimer
+
+    return models.Prefetch(
+        "sla_timers",
+        queryset=SLATimer.objects.active().select_related("calendar"),
+        to_attr="active_sla_timers",
+    )
 
 
 class Ticket(models.Model):
