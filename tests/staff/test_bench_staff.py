@@ -17,11 +17,13 @@ def test_it_times_each_page_and_prints_equal_query_counts():
     call_command("bench_staff", "--tickets=300", "--rounds=3", "--any-database", stdout=out)
 
     printed = out.getvalue()
-    for page in ("default queue view", "filtered view", "full-text search", "ticket page"):
+    pages = ("default queue view", "filtered view", "full-text search", "ticket page", "dashboard")
+    for page in pages:
         assert re.search(rf"{page}\s+[\d.]+\s+[\d.]+\s+[\d.]+", printed), printed
     counts = dict(re.findall(r"(queue view, \d+ rows|ticket page, \d+ messages)\s+(\d+)", printed))
     assert counts["queue view, 25 rows"] == counts["queue view, 100 rows"]
     assert counts["ticket page, 3 messages"] == counts["ticket page, 60 messages"]
+    assert re.search(r"refund\s+[\d.]+\s+[\d.]+", printed), printed  # the first word's figures
     assert "300 tickets" in printed
     # The 57 extra messages were rolled back.
     assert Message.objects.count() == 900

@@ -30,6 +30,7 @@ MESSAGE_TEXT_LIMIT = 200_000
 
 # A tsvector whose lexemes are those of `value`, each prefixed with "<queue>/", at the same
 # positions. The tsvector is built as text: 'lexeme':1,2 with quotes and backslashes escaped.
+# A "word" of over 2,000 bytes (a pasted blob) is left out rather than fail the write.
 WORDS = r"""
 CREATE OR REPLACE FUNCTION helpdesk_words(queue bigint, value text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -39,6 +40,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                 THEN ':' || array_to_string(w.positions, ',') ELSE '' END,
         ' '), '')::tsvector
     FROM unnest(to_tsvector('simple'::regconfig, helpdesk_search_text(value))) AS w
+    WHERE octet_length(w.lexeme) <= 2000  -- prefixed, it must stay within a lexeme's 2047 bytes
 $$;
 """
 

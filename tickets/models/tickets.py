@@ -321,6 +321,12 @@ class Ticket(models.Model):
                 condition=Q(status__in=OPEN_STATUSES),
                 name="ticket_open_assignee_priority",
             ),
+            # The dashboard's open tickets per queue and status, counted from the index alone.
+            models.Index(
+                fields=["queue", "status"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="ticket_open_queue_status",
+            ),
             # Any status of a queue by age (filters that include solved and closed tickets).
             models.Index(fields=["queue", "created_at"], name="ticket_queue_created"),
             # Used by "My requests" and the customer panel: a requester's tickets, latest first.
