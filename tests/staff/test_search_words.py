@@ -149,7 +149,9 @@ def test_tsquery_syntax_in_a_search_is_only_text(as_agent, ticket, query):
 def test_a_pasted_blob_does_not_stop_the_message_and_the_rest_is_searched(as_agent, ticket, agent):
     blob = "A" * 2_046  # a word PostgreSQL indexes, too long once its queue is prefixed
 
-    add_agent_message(ticket=ticket, agent=agent, body=f"Screenshot {blob} from Dana", internal=True)
+    add_agent_message(
+        ticket=ticket, agent=agent, body=f"Screenshot {blob} from Dana", internal=True
+    )
 
     assert ticket.messages.filter(body__contains=blob).exists()
     assert found(as_agent, "dana") == [ticket.reference]

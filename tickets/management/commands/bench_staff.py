@@ -53,7 +53,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         add_database_arguments(parser)
-        parser.add_argument("--rounds", type=int, default=60, help="requests per page")
+        parser.add_argument("--rounds", type=int, default=200, help="requests per page")
         parser.add_argument("--seed", type=int, default=4)
 
     def handle(self, *args, **options) -> None:
