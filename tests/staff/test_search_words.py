@@ -78,7 +78,7 @@ def test_one_statement_writing_messages_of_several_tickets_updates_each(as_agent
     first, second = TicketFactory(queue=payments), TicketFactory(queue=payments)
 
     Message.objects.bulk_create(
-        Message(ticket=ticket, author_type="system", kind="internal", body=f"Gopay {word}")
+        Message(ticket=ticket, author_type="agent", kind="internal", body=f"Gopay {word}")
         for ticket, word in ((first, "pertama"), (second, "kedua"))
     )
 
@@ -89,7 +89,7 @@ def test_one_statement_writing_messages_of_several_tickets_updates_each(as_agent
 def test_a_very_long_thread_keeps_its_newest_words_and_takes_new_messages(as_agent, ticket, agent):
     filler = " ".join(f"word{n}" for n in range(2_000))  # ~18,000 characters per message
     Message.objects.bulk_create(
-        Message(ticket=ticket, author_type="system", kind="internal", body=filler)
+        Message(ticket=ticket, author_type="agent", kind="internal", body=filler)
         for _ in range(15)
     )
 
@@ -155,3 +155,12 @@ def test_a_pasted_blob_does_not_stop_the_message_and_the_rest_is_searched(as_age
 
     assert ticket.messages.filter(body__contains=blob).exists()
     assert found(as_agent, "dana") == [ticket.reference]
+
+
+def test_the_systems_own_notes_are_not_searched(as_agent, ticket):
+    Message.objects.create(
+        ticket=ticket, author_type="system", kind="internal", body="SLA breached: escalated"
+    )
+
+    assert found(as_agent, "breached") == []
+    assert "breached" not in words(ticket)

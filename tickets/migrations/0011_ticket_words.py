@@ -6,8 +6,10 @@ absent from the agent's ("refund" for a payments agent: 110,000 tickets elsewher
 and intersected with the queue, and PostgreSQL's statistics could not tell that the word was
 rare in that queue, so it often walked the queue in page order looking for it.
 
-Now tickets_ticket.words holds the words of the subject and of every message (public replies and
-internal notes: the staff search covers both), each lexeme prefixed with the ticket's queue id:
+Now tickets_ticket.words holds the words of the subject and of every message people wrote (public
+replies and internal notes: the staff search covers both; not the system's own notes, SLA
+escalations and merge notices, which would make "breached" match half the queue and cost a
+ticket rewrite per note in the SLA sweep), each lexeme prefixed with the ticket's queue id:
 '7/refund'. A search in queues 7 and 9 asks for ('7/refund':* | '9/refund':*), so the GIN index
 reads the entries of those queues only, and the column's statistics are per queue too. Positions
 are kept, so Chinese phrases (余 <-> 额) still match in order.
@@ -48,7 +50,7 @@ MESSAGE_TEXT = f"""
 CREATE OR REPLACE FUNCTION helpdesk_message_text(ticket bigint) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT coalesce(left(string_agg(body, ' ' ORDER BY id DESC), {MESSAGE_TEXT_LIMIT}), '')
-    FROM tickets_message WHERE ticket_id = ticket
+    FROM tickets_message WHERE ticket_id = ticket AND author_type <> 'system'
 $$;
 """
 
@@ -69,14 +71,15 @@ DECLARE
     touched bigint[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        touched := ARRAY(SELECT DISTINCT ticket_id FROM new_rows);
+        touched := ARRAY(SELECT DISTINCT ticket_id FROM new_rows WHERE author_type <> 'system');
     ELSIF TG_OP = 'DELETE' THEN
-        touched := ARRAY(SELECT DISTINCT ticket_id FROM old_rows);
+        touched := ARRAY(SELECT DISTINCT ticket_id FROM old_rows WHERE author_type <> 'system');
     ELSE
         touched := ARRAY(
             SELECT DISTINCT unnest(ARRAY[o.ticket_id, n.ticket_id])
             FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id
-            WHERE o.body IS DISTINCT FROM n.body OR o.ticket_id <> n.ticket_id
+            WHERE (o.author_type <> 'system' OR n.author_type <> 'system')
+            AND (o.body IS DISTINCT FROM n.body OR o.ticket_id <> n.ticket_id)
         );
     END IF;
     IF cardinality(touched) > 0 THEN
@@ -95,7 +98,7 @@ SET words = helpdesk_words(t.queue_id, t.subject || ' ' || coalesce(thread.text,
 FROM tickets_ticket AS same
 LEFT JOIN (
     SELECT ticket_id, left(string_agg(body, ' ' ORDER BY id DESC), {MESSAGE_TEXT_LIMIT}) AS text
-    FROM tickets_message GROUP BY ticket_id
+    FROM tickets_message WHERE author_type <> 'system' GROUP BY ticket_id
 ) AS thread ON thread.ticket_id = same.id
 WHERE same.id = t.id
 """
