@@ -21,7 +21,7 @@ A thread's text is read newest first and capped at MESSAGE_TEXT_LIMIT characters
 stays far below the 1 MB limit of a tsvector.
 
 The backfill rewrites every ticket row: on a big live table run it in a maintenance window
-(about four minutes per million tickets on a small machine).
+(about six minutes per million tickets on a small machine).
 """
 
 from django.db import migrations

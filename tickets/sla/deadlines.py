@@ -1,7 +1,8 @@
 """What a ticket row or page shows of its SLA: each running deadline separately, with a colour.
 
-For a list, load the tickets with `Ticket.objects.with_sla_timers()` (one query for the whole
-page) and call `running_deadlines(ticket, now=now)` per row: it reads only what was preloaded.
+For a list, load the tickets with `Ticket.objects.with_sla_timers()`, or pass tickets already
+loaded to `prefetch_related_objects(tickets, sla_timers_prefetch())` (one query for the whole
+page), and call `running_deadlines(ticket, now=now)` per row: it reads only what was preloaded.
 Colours follow the warning thresholds: green until the first warning level, amber from it, red
 once due; grey while paused.
 """
