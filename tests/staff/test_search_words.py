@@ -89,8 +89,7 @@ def test_one_statement_writing_messages_of_several_tickets_updates_each(as_agent
 def test_a_very_long_thread_keeps_its_newest_words_and_takes_new_messages(as_agent, ticket, agent):
     filler = " ".join(f"word{n}" for n in range(2_000))  # ~18,000 characters per message
     Message.objects.bulk_create(
-        Message(ticket=ticket, author_type="agent", kind="internal", body=filler)
-        for _ in range(15)
+        Message(ticket=ticket, author_type="agent", kind="internal", body=filler) for _ in range(15)
     )
 
     add_agent_message(ticket=ticket, agent=agent, body="Latest: Shopeepay confirmed", internal=True)
