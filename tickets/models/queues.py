@@ -78,13 +78,21 @@ class QueueMembership(models.Model):
 
 def queue_ids_visible_to(user) -> list[int]:
     """The queues whose tickets this user may see as staff: every queue for an admin, their
-    own for an agent or lead, none for anyone else (Ticket.objects.visible_to's rule)."""
+    own for an agent or lead, none for anyone else (Ticket.objects.visible_to's rule). Read
+    once per user object, like roles.role_names(): a search asks for them after visible_to()."""
     from .. import roles
 
     if user is None or not user.is_authenticated or not user.is_active:
         return []
-    if roles.is_admin(user):
-        return list(Queue.objects.values_list("pk", flat=True))
-    if roles.is_staff_member(user):
-        return list(QueueMembership.objects.filter(user=user).values_list("queue_id", flat=True))
-    return []
+    cached = getattr(user, "_visible_queue_ids", None)
+    if cached is None:
+        if roles.is_admin(user):
+            cached = tuple(Queue.objects.values_list("pk", flat=True))
+        elif roles.is_staff_member(user):
+            cached = tuple(
+                QueueMembership.objects.filter(user=user).values_list("queue_id", flat=True)
+            )
+        else:
+            cached = ()
+        user._visible_queue_ids = cached
+    return list(cached)
