@@ -14,7 +14,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 	then echo $$p; break; fi; done)
 
 .PHONY: help run test lint format check-python clean lock screenshots bench bench-staff bench-faq \
-	bench-sla bench-notify
+	bench-sla bench-notify bench-redaction
 
 help:
 	@echo "make run     start web + worker + beat with demo data on http://127.0.0.1:$(PORT)/"
@@ -25,6 +25,7 @@ help:
 	@echo "make bench-faq  FAQ search latency with 10,000 articles x 3 languages (PostgreSQL)"
 	@echo "make bench-sla  the SLA sweep benchmark on a million tickets (PostgreSQL)"
 	@echo "make bench-notify  notifications per second to a local SMTP server, one worker"
+	@echo "make bench-redaction  the redactor's MB/s on its corpus and on adversarial input"
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -122,3 +123,8 @@ bench-staff: $(VENV)/.installed-local
 bench-sla: $(VENV)/.installed-local
 	@$(BENCH_ENV) \
 		$(PY) manage.py bench_sla $(ARGS)
+
+# The redactor's throughput in MB/s on the test corpus and on a megabyte of adversarial input
+# each (docs/redaction.md), beside a bare NFKC pass over the same text.
+bench-redaction: $(VENV)/.installed-dev
+	@$(PY) scripts/bench_redaction.py $(ARGS)

@@ -7,15 +7,19 @@ the image data; PDFs are kept as they are. Every error names the file.
 
 import hashlib
 import io
+import re
 import warnings
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 import magic
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .redaction import redact
 
 MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
@@ -37,6 +41,8 @@ class CleanFile:
     name: str
     content_type: str
     data: bytes
+    # Secrets removed from the file's name ("kartu_4111_1111_1111_1111.png"), by kind.
+    found: Counter = field(default_factory=Counter, compare=False)
 
     @property
     def sha256(self) -> str:
@@ -47,9 +53,28 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def safe_name(raw: str) -> tuple[str, Counter]:
+    """A file name fit to store and show: no directories, no secrets (a phone names a screenshot
+    after what the customer typed), only letters, digits, dashes, underscores and dots."""
+    base = raw.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    stem, dot, extension = base.rpartition(".")
+    if not stem:
+        stem, dot, extension = base, "", ""
+    # Read "_" and "+" as the spaces they stand for, so "OTP_123456" is a code after its keyword.
+    result = redact(re.sub(r"[_+]", " ", stem))
+    if result:
+        stem = result.text
+    try:
+        # "kartu •••• •••• •••• 1111" becomes "kartu_1111", not "kartu____1111".
+        name = re.sub(r"_{2,}", "_", get_valid_filename(f"{stem}{dot}{extension}"))
+    except SuspiciousFileOperation:  # nothing usable left, e.g. ".." or only symbols
+        name = ""
+    return name[:200] or "file", result.found
+
+
 def clean_upload(upload) -> CleanFile:
     """Check one uploaded file and return its safe bytes, or raise ValidationError naming it."""
-    name = get_valid_filename(upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])[:200] or "file"
+    name, found = safe_name(upload.name or "")
     if upload.size > MAX_BYTES:
         raise ValidationError(
             _("“%(name)s” is %(size)s; each file can be at most %(limit)s.")
@@ -68,11 +93,11 @@ def clean_upload(upload) -> CleanFile:
             code="wrong_type",
         )
     if sniffed == "application/pdf":
-        return CleanFile(name=name, content_type=sniffed, data=data)
-    return _clean_image(name, sniffed, data)
+        return CleanFile(name=name, content_type=sniffed, data=data, found=found)
+    return _clean_image(name, sniffed, data, found)
 
 
-def _clean_image(name: str, sniffed: str, data: bytes) -> CleanFile:
+def _clean_image(name: str, sniffed: str, data: bytes, found: Counter) -> CleanFile:
     target = IMAGE_FORMATS[sniffed]
     try:
         with warnings.catch_warnings():
@@ -103,7 +128,12 @@ def _clean_image(name: str, sniffed: str, data: bytes) -> CleanFile:
         ) from None
     stem = name.rsplit(".", 1)[0] if "." in name else name
     content_type = "image/png" if target == "PNG" else sniffed
-    return CleanFile(name=stem + EXTENSIONS[target], content_type=content_type, data=out.getvalue())
+    return CleanFile(
+        name=stem + EXTENSIONS[target],
+        content_type=content_type,
+        data=out.getvalue(),
+        found=found,
+    )
 
 
 def clean_uploads(uploads) -> list[CleanFile]:

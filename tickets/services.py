@@ -79,19 +79,28 @@ def record_event(
 
 
 class Redactor:
-    """Redacts every text of one change and remembers what it removed, field by field."""
+    """Redacts every text of one change and remembers what it removed, field by field. Codes
+    and passwords become "[redacted]" in the conversation's language."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str | None = None) -> None:
         self.found: Counter = Counter()
         self.fields: dict[str, set[str]] = defaultdict(set)
+        self.replacement = redaction.placeholder(language)
 
     def __call__(self, value, field: str):
         found: Counter = Counter()
-        cleaned = redaction.redact_value(value, found)
+        cleaned = redaction.redact_value(value, found, replacement=self.replacement)
         for kind in found:
             self.fields[kind].add(field)
         self.found.update(found)
         return cleaned
+
+    def files(self, attachments: Sequence[attachment_files.CleanFile]) -> None:
+        """Count what was removed from the files' names (attachments.safe_name)."""
+        for file in attachments:
+            for kind in file.found:
+                self.fields[kind].add("attachment name")
+            self.found.update(file.found)
 
     def record(self, ticket: Ticket, by: Actor, at: datetime) -> None:
         """One audit event per kind removed: what and where, never the value."""
@@ -173,7 +182,7 @@ def create_ticket(
     if not isinstance(category, Category):
         category = Category.objects.select_related("queue").get(code=category)
     now = timezone.now()
-    redact = Redactor()
+    redact = Redactor(language or requester.language)
     subject = redact(subject, "subject")
     body = redact(body, "body")
     details = redact(details or {}, "details")
@@ -226,6 +235,7 @@ def create_ticket(
             email_message_id=email_message_id,
             created_at=now,
         )
+        redact.files(attachments)
         for file in attachments:
             attachment_files.store(file, ticket=ticket, message=message)
         by = Actor.customer(requester)
@@ -310,7 +320,7 @@ def add_agent_message(
     pending_customer); the first public reply sets first_response_at."""
     now = timezone.now()
     by = Actor.agent(agent)
-    redact = Redactor()
+    redact = Redactor(ticket.language)
     body = redact(body, "body")
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -327,6 +337,7 @@ def add_agent_message(
             source=source,
             created_at=now,
         )
+        redact.files(attachments)
         for file in attachments:
             attachment_files.store(file, ticket=locked, message=message)
         changed = ["last_activity_at"]
@@ -389,7 +400,7 @@ def add_customer_message(
         return follow_up.messages.get()
 
     by = Actor.customer(contact)
-    redact = Redactor()
+    redact = Redactor(ticket.language)
     body = redact(body, "body")
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -408,6 +419,7 @@ def add_customer_message(
             email_message_id=email_message_id,
             created_at=now,
         )
+        redact.files(attachments)
         for file in attachments:
             attachment_files.store(file, ticket=locked, message=message)
         record_event(
@@ -429,7 +441,7 @@ def rate_ticket(*, ticket: Ticket, contact: Contact, score: int, comment: str = 
     if not 1 <= int(score) <= 5:
         raise ServiceError(_("A rating is a number from 1 to 5."))
     now = timezone.now()
-    redact = Redactor()
+    redact = Redactor(ticket.language)
     comment = redact(comment.strip(), "csat comment")
     by = Actor.customer(contact)
     try:
@@ -637,7 +649,7 @@ def escalate(*, ticket: Ticket, by: User, reason: str) -> Ticket:
 
     now = timezone.now()
     actor = Actor.agent(by)
-    reason = Redactor()(reason.strip(), "escalation reason")
+    reason = Redactor(ticket.language)(reason.strip(), "escalation reason")
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if not locked.is_open:
