@@ -30,5 +30,5 @@ RUN export SECRET_KEY=build-only-secret-key-not-used-at-run-time-0123456789 \
 
 USER helpdesk
 EXPOSE 8000
-CMD ["gunicorn", "helpdesk.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+# Bind address, workers and the access log without query strings: deploy/gunicorn.conf.py.
+CMD ["gunicorn", "helpdesk.wsgi", "--config", "deploy/gunicorn.conf.py"]

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tickets import roles
+from tickets.redaction import redact
 
 from . import deflection, services
 from .forms import FeedbackForm
@@ -51,9 +52,28 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "faq/index.html", {"topics": topics})
 
 
-@require_GET
+SEARCH_SESSION_KEY = "faq_search_query"
+
+
+def _typed_query(data) -> str:
+    """What the visitor typed, on one line, shortened, and redacted: a card number pasted into
+    the search box must not reach the session table or a results page."""
+    query = " ".join((data.get("q") or "").split())[:MAX_QUERY_LENGTH]
+    return redact(query).text
+
+
+@require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    """The search box POSTs what was typed (a URL would carry it into access logs and the
+    browser's history) and is redirected to this page, which shows that search's results from
+    the session. A plain ?q= link, as older pages made, still works."""
+    if request.method == "POST":
+        request.session[SEARCH_SESSION_KEY] = _typed_query(request.POST)
+        return redirect("faq:search", permanent=False)
+    if "q" in request.GET:
+        query = _typed_query(request.GET)
+    else:
+        query = request.session.get(SEARCH_SESSION_KEY, "")
     results = None
     if query:
         if rate_limited(request, "faq-search"):
@@ -199,11 +219,12 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 @remembers_visitor
-@require_http_methods(["GET", "POST"])
+@require_POST
 def suggest(request: HttpRequest) -> HttpResponse:
     """The ticket form's suggestions: an HTML fragment of the best matches for the subject typed
-    so far, or an empty response. Counts the articles shown (once per session and article)."""
-    data = request.POST if request.method == "POST" else request.GET
+    so far, or an empty response. Counts the articles shown (once per session and article).
+    POST only: the subject may hold what no URL should carry (docs/redaction.md)."""
+    data = request.POST
     query = " ".join((data.get("q") or data.get("subject") or "").split())[:MAX_QUERY_LENGTH]
     minimum = MIN_SUGGEST_LENGTH_CHINESE if has_chinese(query) else MIN_SUGGEST_LENGTH
     if len(query) < minimum:

@@ -1,16 +1,43 @@
-import logging
+"""Log records leave the process without a secret in them (docs/redaction.md, "Where it runs")."""
 
-from tickets.redaction import redact
+import logging
+import re
+
+from tickets.redaction import REDACTED, redact
+
+# A request line or path with its query string: "GET /help/search/?q=... HTTP/1.1".
+_QUERY = re.compile(r"(?P<path>/[^\s?\"']*)\?[^\s\"']*")
+# A guest link's token: /t/<token>/ opens a ticket without a password.
+_LINK_TOKEN = re.compile(r"(?P<prefix>/t/)[^/\s\"'?]+")
+
+
+def scrub_url(text: str) -> str:
+    """Drop query strings and guest link tokens from anything that quotes a URL."""
+    text = _QUERY.sub(r"\g<path>?…", text)
+    return _LINK_TOKEN.sub(r"\g<prefix>…", text)
+
+
+def scrub(text: str) -> str:
+    return redact(scrub_url(text), replacement=REDACTED).text
 
 
 class RedactingFilter(logging.Filter):
     """A safety net on every log handler: whatever a log line says, no card number, OTP, PIN,
-    CVV, password or NIK leaves the process in it. Ticket text is redacted before it is stored;
-    this covers what code might log by mistake (an exception message quoting input, say)."""
+    CVV, password or NIK leaves the process in it, nor a query string or a guest link token.
+    Ticket text is redacted before it is stored; this covers what code might log by mistake
+    (an exception quoting input, a request line with a search in it)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = redact(message)
-        if cleaned.found:
-            record.msg, record.args = cleaned.text, ()
+        cleaned = scrub(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+            # The formatted text above stands in for the exception from now on.
+            record.exc_info = None
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
         return True

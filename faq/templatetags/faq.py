@@ -23,9 +23,10 @@ def faq_topics(top: int = 3) -> dict:
     return {"topics": Category.objects.help_centre_topics(current_language(), top=top)}
 
 
-@register.inclusion_tag("faq/_search_box.html")
-def faq_search_box(query: str = "") -> dict:
-    return {"query": query}
+@register.inclusion_tag("faq/_search_box.html", takes_context=True)
+def faq_search_box(context, query: str = "") -> dict:
+    # The form POSTs (what was typed stays out of URLs), so it needs the page's CSRF token.
+    return {"query": query, "csrf_token": context.get("csrf_token")}
 
 
 @register.filter

@@ -28,4 +28,4 @@ def test_it_measures_search_and_suggestions_on_a_throw_away_database():
     assert done.returncode == 0, done.stderr[-3000:]
     assert "120 published articles, 360 translations" in done.stdout
     assert "search_articles()" in done.stdout
-    assert "GET /help/suggest/" in done.stdout
+    assert "POST /help/suggest/" in done.stdout

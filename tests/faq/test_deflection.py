@@ -23,7 +23,7 @@ ANSWER = "balance-deducted-payment-failed"
 
 def suggest(client, query: str, topic: str = "payment_failed", field: str = "q"):
     # An Indonesian customer's browser asks for Indonesian.
-    return client.get(
+    return client.post(
         reverse("faq:suggest"),
         {field: query, "topic": topic},
         HTTP_HX_REQUEST="true",
