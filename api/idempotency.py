@@ -1,9 +1,13 @@
 """Idempotency-Key on creation: a retried POST gets the first answer, and creates nothing.
 
-The key is scoped to who sends it (a user, or a guest's email address), so two callers can
-never read each other's answers. A row per (principal, key) is inserted in the same transaction
-as the ticket: a concurrent retry's insert waits on the unique index until the first commits,
-then fails and replays the stored answer; if the first rolls back, the retry goes ahead.
+The key is scoped to who sends it (an API key, a signed-in user, or a guest's email address),
+so two callers can never read each other's answers. A guest proves nothing but an address anyone
+can type, so a guest's replay answers without the ticket's access token (the guest has it by
+email): knowing someone's key and request never opens their ticket.
+
+A row per (principal, key) is inserted in the same transaction as the ticket: a concurrent
+retry's insert waits on the unique index until the first commits, then fails and replays the
+stored answer; if the first rolls back, the retry goes ahead.
 """
 
 import hashlib
@@ -16,7 +20,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from .models import IdempotentRequest
+from .models import ApiKey, IdempotentRequest
 from .problems import ProblemResponse, problem
 
 HEADER = "Idempotency-Key"
@@ -31,6 +35,8 @@ class Stored:
 
 
 def principal_of(request) -> str:
+    if isinstance(request.auth, ApiKey):
+        return f"key:{request.auth.pk}"
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
     email = str(request.data.get("email", "")).strip().lower()
@@ -73,12 +79,16 @@ def service_key(principal: str, key: str) -> str:
     return "api:" + hashlib.sha256(f"{principal}\n{key}".encode()).hexdigest()[:60]
 
 
-def once(request, create: Callable[[str | None], Stored], replay: Callable[[Stored], Response]):
+def once(
+    request,
+    create: Callable[[str | None], Stored],
+    answer: Callable[[Stored, bool], Response],
+):
     """Run `create` (given the service key, or None without an Idempotency-Key) at most once per
-    key, and answer a retry with `replay` of what the first call stored."""
+    key; `answer(stored, replayed)` answers the first call and every retry."""
     key = key_of(request)
     if key is None:
-        return replay(create(None))
+        return answer(create(None), False)
     principal = principal_of(request)
     digest = fingerprint(request)
     existing = IdempotentRequest.objects.filter(principal=principal, key=key).first()
@@ -97,7 +107,7 @@ def once(request, create: Callable[[str | None], Stored], replay: Callable[[Stor
                 record.response_body = stored.body
                 record.ticket_id = stored.ticket_id
                 record.save(update_fields=["status_code", "response_body", "ticket"])
-            return replay(stored)
+            return answer(stored, False)
         except IntegrityError:
             existing = IdempotentRequest.objects.filter(principal=principal, key=key).first()
             if existing is None:
@@ -109,6 +119,8 @@ def once(request, create: Callable[[str | None], Stored], replay: Callable[[Stor
                 _("This Idempotency-Key was sent before with a different request."),
             )
         )
-    response = replay(Stored(existing.status_code, existing.response_body, existing.ticket_id))
+    response = answer(
+        Stored(existing.status_code, existing.response_body, existing.ticket_id), True
+    )
     response["Idempotent-Replayed"] = "true"
     return response

@@ -186,7 +186,8 @@ class CreatedTicketSerializer(TicketSerializer):
     access_token = serializers.CharField(
         required=False,
         help_text="Anonymous creators only: the guest link token (Authorization: GuestLink "
-        "<token>) that opens this ticket for 30 days.",
+        "<token>) that opens this ticket for 30 days. Absent from a replayed request's answer "
+        "(Idempotent-Replayed: true): the link was sent to the guest's email address.",
     )
 
     class Meta(TicketSerializer.Meta):

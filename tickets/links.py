@@ -13,6 +13,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from .models import Ticket
 
 SALT = "tickets.access-link"
 LINK_MAX_AGE = timedelta(days=30)
@@ -34,25 +37,48 @@ class Grant:
     expires_at: float  # epoch seconds
 
 
+def _requester_check(ticket_id: int, contact_id: int) -> str:
+    """Binds a link to the ticket's requester without writing either id into it."""
+    return salted_hmac(SALT, f"{ticket_id}:{contact_id}").hexdigest()[:16]
+
+
 def make_token(ticket) -> str:
-    return signing.TimestampSigner(salt=SALT).sign_object(
-        {"t": ticket.pk, "c": ticket.requester_id}, compress=True
-    )
+    """The ticket's public reference, a check of its requester, a timestamp and a signature:
+    nothing in it is an internal id (a link is shown in emails, and pasted into chats)."""
+    check = _requester_check(ticket.pk, ticket.requester_id)
+    return signing.TimestampSigner(salt=SALT).sign(f"{ticket.reference}.{check}")
 
 
 def read_token(token: str) -> Grant:
     signer = signing.TimestampSigner(salt=SALT)
     try:
-        payload = signer.unsign_object(token, max_age=LINK_MAX_AGE)
+        value = signer.unsign(token, max_age=LINK_MAX_AGE)
     except signing.SignatureExpired as error:
         raise LinkExpired from error
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise LinkInvalid from error
     # The signature is valid, so the timestamp inside it is ours.
     issued = signing.b62_decode(token.rsplit(signer.sep, 2)[-2])
+    expires_at = issued + LINK_MAX_AGE.total_seconds()
+    reference, _, check = value.rpartition(".")
+    if not reference:
+        return _read_legacy(signer, token, expires_at)
+    ticket = Ticket.objects.filter(reference=reference).values_list("pk", "requester_id").first()
+    if ticket is None or not constant_time_compare(check, _requester_check(*ticket)):
+        raise LinkInvalid
+    return Grant(ticket[0], ticket[1], expires_at)
+
+
+def _read_legacy(signer: signing.TimestampSigner, token: str, expires_at: float) -> Grant:
+    """Links sent before 2026-12 carried {"t": ticket id, "c": contact id}; they keep working
+    until they expire (LINK_MAX_AGE after they were sent). Remove after 2027-01-31."""
+    try:
+        payload = signer.unsign_object(token)
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise LinkInvalid from error
     if not isinstance(payload, dict) or not {"t", "c"} <= payload.keys():
         raise LinkInvalid
-    return Grant(int(payload["t"]), int(payload["c"]), issued + LINK_MAX_AGE.total_seconds())
+    return Grant(int(payload["t"]), int(payload["c"]), expires_at)
 
 
 def link_path(ticket) -> str:

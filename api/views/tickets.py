@@ -294,10 +294,11 @@ class TicketListCreate(generics.ListCreateAPIView):
             email=data["email"], name=data["name"], phone=data["phone"], language=get_language()
         )
 
-    def _answer(self, stored: idempotency.Stored) -> Response:
+    def _answer(self, stored: idempotency.Stored, replayed: bool) -> Response:
         body = dict(stored.body)
-        if not self.request.user.is_authenticated and stored.ticket_id:
-            # The guest's key to the ticket; made fresh, never stored.
+        if not self.request.user.is_authenticated and stored.ticket_id and not replayed:
+            # The guest's key to the ticket, made fresh, never stored; and never on a replay:
+            # anyone who knows a guest's address and Idempotency-Key could send that replay.
             body["access_token"] = links.make_token(Ticket.objects.get(pk=stored.ticket_id))
         return Response(
             body,

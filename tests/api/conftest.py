@@ -67,3 +67,14 @@ def signed_in(user) -> APIClient:
     client = make_client()
     client.force_authenticate(user)
     return client
+
+
+def api_key(user, *scopes: str, name: str = "script", **fields) -> str:
+    """A new API key of `user` (read and write unless scopes are given); returns the secret."""
+    from api.models import ApiKey
+
+    raw, prefix = ApiKey.generate()
+    key = ApiKey(name=name, user=user, scopes=list(scopes) or ["read", "write"], **fields)
+    key.set_key(raw, prefix)
+    key.save()
+    return raw

@@ -8,7 +8,7 @@ from django.db import connection
 from tests.files import png
 from tickets.models import Contact, Notification, SLATimer, Ticket, TicketEvent
 
-from .conftest import make_client, problem_of, signed_in
+from .conftest import api_key, make_client, problem_of, signed_in
 
 PAYMENT_FAILED = {
     "category": "payment_failed",
@@ -153,13 +153,49 @@ def test_a_retried_post_with_the_same_idempotency_key_creates_one_ticket(custome
 
 
 @pytest.mark.django_db
-def test_a_guests_retry_gets_a_fresh_access_token_for_the_same_ticket(api):
+def test_a_guests_retry_answers_the_same_ticket_without_its_access_token(api):
     first = api.post("/api/v1/tickets/", GUEST, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     retry = api.post("/api/v1/tickets/", GUEST, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
 
+    assert first.json()["access_token"]
     assert retry.json()["reference"] == first.json()["reference"]
-    assert retry.json()["access_token"]
+    assert "access_token" not in retry.json()
+    assert retry["Idempotent-Replayed"] == "true"
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_someone_replaying_a_guests_key_and_request_never_gets_into_the_ticket(api):
+    # given: a guest filed a ticket; an attacker learnt their address, body and key
+    first = api.post("/api/v1/tickets/", GUEST, format="json", HTTP_IDEMPOTENCY_KEY="leaked")
+    attacker = make_client()
+
+    # when
+    replay = attacker.post("/api/v1/tickets/", GUEST, format="json", HTTP_IDEMPOTENCY_KEY="leaked")
+
+    # then: no token to open it with, and the reference alone opens nothing
+    assert "access_token" not in replay.json()
+    reference = first.json()["reference"]
+    assert attacker.get(f"/api/v1/tickets/{reference}/").status_code in (401, 403, 404)
+    assert replay["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_the_same_key_from_another_api_key_of_the_same_user_is_another_request(agent):
+    first_secret = api_key(agent, name="wallet app")
+    second_secret = api_key(agent, name="chatbot")
+    data = {**GUEST, "email": "phoned@example.com"}
+
+    one = make_client(Authorization=f"Bearer {first_secret}").post(
+        "/api/v1/tickets/", data, format="json", HTTP_IDEMPOTENCY_KEY="shared-key"
+    )
+    two = make_client(Authorization=f"Bearer {second_secret}").post(
+        "/api/v1/tickets/", data, format="json", HTTP_IDEMPOTENCY_KEY="shared-key"
+    )
+
+    assert one.status_code == two.status_code == 201, two.content
+    assert one.json()["reference"] != two.json()["reference"]
+    assert "Idempotent-Replayed" not in two
 
 
 @pytest.mark.postgres

@@ -6,18 +6,10 @@ from rest_framework.test import APIClient
 from api.models import ApiKey
 from tickets.models import Ticket
 
-from .conftest import make_client, problem_of, signed_in
+from .conftest import api_key, make_client, problem_of, signed_in
 from .test_create_ticket import GUEST
 
 pytestmark = pytest.mark.django_db
-
-
-def api_key(user, *scopes: str, **fields) -> str:
-    raw, prefix = ApiKey.generate()
-    key = ApiKey(name="script", user=user, scopes=list(scopes) or ["read", "write"], **fields)
-    key.set_key(raw, prefix)
-    key.save()
-    return raw
 
 
 def test_it_answers_an_unknown_api_address_with_problem_json(api):

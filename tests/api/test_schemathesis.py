@@ -15,7 +15,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.factories import ArticleFactory
 
-from .test_problems_and_auth import api_key
+from .conftest import api_key
 
 CHECKS = [
     not_a_server_error,

@@ -166,6 +166,41 @@ def test_it_creates_one_ticket_when_the_same_form_is_sent_twice(client):
     assert first["Location"] == second["Location"]
 
 
+def test_a_form_token_copied_into_another_browser_starts_its_own_ticket(client_factory):
+    # given: a customer's form, its hidden token read by someone else (a shared computer, a
+    # screenshot of the page source)
+    victim, attacker = client_factory(), client_factory()
+    victim.get("/tickets/new/payment_failed/")
+    attacker.get("/tickets/new/payment_failed/")
+    data = as_guest(VALID["payment_failed"])
+    sent = victim.post("/tickets/new/payment_failed/", data)
+
+    # when: the other browser sends the same token
+    replayed = attacker.post(
+        "/tickets/new/payment_failed/", {**data, "email": "mallory@example.org"}
+    )
+
+    # then: a ticket of their own, and the customer's stays closed to them
+    assert Ticket.objects.count() == 2
+    assert replayed["Location"] != sent["Location"]
+    victims = Ticket.objects.get(requester__email="guest@example.net")
+    assert attacker.get(f"/tickets/{victims.reference}/").status_code == 404
+    assert attacker.get(f"/tickets/{victims.reference}/sent/").status_code == 404
+
+
+def test_pages_with_private_tokens_are_never_cached(client):
+    form = client.get("/tickets/new/payment_failed/")
+    sent = client.post("/tickets/new/payment_failed/", as_guest(VALID["payment_failed"]))
+    confirmation = client.get(sent["Location"])
+    ticket = Ticket.objects.get()
+    page = client.get(f"/tickets/{ticket.reference}/")
+
+    for response in (form, confirmation, page):
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+
+
 def test_it_warns_never_to_send_pin_otp_or_password_above_the_description(client):
     for language, words in [("id", "PIN"), ("en", "PIN, OTP code, password"), ("zh-hans", "PIN")]:
         client.cookies["django_language"] = language

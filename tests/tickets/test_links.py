@@ -3,6 +3,7 @@ import time
 import pytest
 import time_machine
 
+from tests.factories import ContactFactory
 from tickets import links
 from tickets.links import LinkExpired, LinkInvalid, make_token, read_token
 
@@ -36,3 +37,31 @@ def test_it_builds_absolute_links_for_emails(ticket, settings):
     settings.SITE_URL = "https://help.example.com"
 
     assert links.link_url(ticket).startswith("https://help.example.com/t/")
+
+
+def test_the_token_carries_no_internal_id(ticket):
+    token = make_token(ticket)
+    readable = token.split(":")[0]
+
+    assert readable.startswith(f"{ticket.reference}.")
+    assert str(ticket.pk) not in readable.removeprefix(ticket.reference)
+    assert f'"t":{ticket.pk}' not in token
+
+
+def test_a_link_stops_working_when_the_ticket_changes_hands(ticket):
+    token = make_token(ticket)
+    ticket.requester = ContactFactory()
+    ticket.save(update_fields=["requester"])
+
+    with pytest.raises(LinkInvalid):
+        read_token(token)
+
+
+def test_links_sent_before_the_new_format_keep_working_until_they_expire(ticket):
+    from django.core import signing
+
+    old = signing.TimestampSigner(salt=links.SALT).sign_object(
+        {"t": ticket.pk, "c": ticket.requester_id}, compress=True
+    )
+
+    assert read_token(old).ticket_id == ticket.pk

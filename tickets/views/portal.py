@@ -1,5 +1,7 @@
 """The customer portal: help centre, ticket forms, the customer's ticket page, guest links."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -88,6 +91,20 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     )
 
 
+def form_idempotency_key(request: HttpRequest, token) -> str:
+    """The form's one-time token, bound to who sends it: the signed-in user, else this browser
+    (the secret of its CSRF cookie). The token is in the page's HTML; anyone else's copy of it
+    starts a ticket of their own instead of opening this one."""
+    if request.user.is_authenticated:
+        owner = f"user:{request.user.pk}"
+    else:
+        # A browser cannot post the form without this cookie (the CSRF check refuses it).
+        owner = "browser:" + request.META.get("CSRF_COOKIE", "")
+    return "web:" + hashlib.sha256(f"{owner}\n{token}".encode()).hexdigest()[:60]
+
+
+# The form carries the CSRF and idempotency tokens; no cache may keep or share it.
+@never_cache
 @sensitive_post_parameters()
 @ratelimit(key="ip", rate="20/h", method="POST", block=False)
 def new_ticket_form(request: HttpRequest, category: str) -> HttpResponse:
@@ -117,7 +134,7 @@ def new_ticket_form(request: HttpRequest, category: str) -> HttpResponse:
                 details=form.details(),
                 attachments=data["attachments"],
                 language=get_language(),
-                idempotency_key=f"web:{data['idempotency_token']}",
+                idempotency_key=form_idempotency_key(request, data["idempotency_token"]),
                 faq_article=data.get("faq_article") or "",
             )
             links.grant_session(request.session, links.read_token(links.make_token(ticket)))
@@ -137,6 +154,7 @@ def new_ticket_form(request: HttpRequest, category: str) -> HttpResponse:
     )
 
 
+@never_cache
 def ticket_submitted(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = get_ticket_for(Viewer.of(request), reference, as_customer=True)
     return render(
@@ -158,6 +176,7 @@ def _thread(ticket: Ticket):
     )
 
 
+@never_cache
 def ticket_detail(request: HttpRequest, reference: str, *, reply_form=None, rating_form=None):
     ticket = get_ticket_for(Viewer.of(request), reference, as_customer=True)
     rated = ticket.ratings.filter(cycle=ticket.reopen_count).first()
@@ -285,6 +304,7 @@ def attachment_response(attachment) -> FileResponse:
     return response
 
 
+@never_cache
 def ticket_link(request: HttpRequest, token: str) -> HttpResponse:
     """A signed link from an email: opens the ticket in this browser, no password needed."""
     try:
@@ -325,6 +345,7 @@ def request_link(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/link_request.html", {"form": form})
 
 
+@never_cache
 @login_required
 def my_requests(request: HttpRequest) -> HttpResponse:
     tickets = (
