@@ -79,6 +79,65 @@ POSITIVE = [
     ("data saya 3578026108850003 mohon dicek", "nik", "357802610885", "0003"),
 ]
 
+# Found by an adversarial review: how customers really paste secrets.
+POSITIVE += [
+    ("kartu saya 4111 1111 1111 1111 123", "card", "4111 1111 1111", "123"),
+    ("no kartu 4532015112830366\n123", "card", "453201511283", "no kartu"),
+    ("45320 15112 830366 ditolak", "card", "45320 15112", "ditolak"),
+    ("4532 01511283 0366", "card", "01511283", "0366"),
+    ("45 32 01 51 12 83 03 66", "card", "45 32 01 51", "0366"),
+    ("4532    0151    1283    0366", "card", "4532    0151", "0366"),
+    ("4532_0151_1283_0366", "card", "4532_0151", "0366"),
+    ("4532—0151—1283—0366", "card", "4532—0151", "0366"),
+    ("4532 – 0151 – 1283 – 0366", "card", "4532 – 0151", "0366"),
+    ("4️⃣5️⃣3️⃣2️⃣0️⃣1️⃣5️⃣1️⃣1️⃣2️⃣8️⃣3️⃣0️⃣3️⃣6️⃣6️⃣", "card", "4️⃣5️⃣3️⃣2️⃣", ""),
+    ("0812 3456 0190 4532 0151 1283 0366", "card", "4532 0151 1283", "0812 3456 0190"),
+    ('PIN = "123456"', "pin", "123456", "PIN"),
+    ("OTP “482913”", "otp", "482913", "OTP"),
+    ("PIN「123456」", "pin", "123456", "PIN"),
+    ("OTP: *482913*", "otp", "482913", "OTP"),
+    ("PIN nya _123456_", "pin", "123456", "PIN"),
+    ("OTP: 1234 5678", "otp", "5678", "OTP"),
+    ("OTP 4829-13", "otp", "4829-13", "OTP"),
+    ("PIN dan OTP saya 112233 dan 482913", "otp", "482913", "PIN dan OTP"),
+    ("OTP: 482913, 551234", "otp", "551234", "OTP"),
+    ("OTP udah 2x masuk, yang terakhir 482913", "otp", "482913", "yang terakhir"),
+    ("OTP ke-2 482913", "otp", "482913", "ke-2"),
+    ("PIN 6digit saya 123456", "pin", "123456", "6digit"),
+    ("482913 adalah kode verifikasi GoPay Anda. JANGAN BERIKAN", "otp", "482913", "JANGAN"),
+    ("<#> 482913 is your GoPay OTP", "otp", "482913", "is your"),
+    ("【GoPay】482913（动态码），请勿泄露", "otp", "482913", "请勿泄露"),
+    ("kode dari sms: 482913", "otp", "482913", "kode dari sms"),
+    ("token: 482913", "otp", "482913", "token"),
+    ("0TP 482913", "otp", "482913", "0TP"),
+    ("ccv 123", "cvv", "123", "ccv"),
+    ("3 angka di belakang kartu 123", "cvv", "123", "di belakang kartu"),
+    ("驗證碼 482913", "otp", "482913", "驗證碼"),
+    ("Kode OTP:\n\n482913", "otp", "482913", "Kode OTP"),
+    ("OTP nya?? 482913", "otp", "482913", "OTP"),
+    ("OTP 😭 😭 😭 😭 😭 😭 😭 482913", "otp", "482913", "😭"),
+    ("OTP tadi jam 10 itu 482913", "otp", "482913", "jam 10"),
+    ("password: 123456789", "password", "123456789", "password"),
+    ("password: 2024", "password", "2024", "password"),
+    ("password: Budi!2024", "password", "2024", "password"),
+    ("password: (Budi)2024!", "password", "Budi", "password"),
+    ("password: budi 123", "password", "budi 123", "password"),
+    ("password: aku cinta kamu 2024", "password", "cinta kamu", "password"),
+    ("password: Bandung123 tapi tidak bisa login", "password", "Bandung123", "tapi tidak bisa"),
+    ("password saya Budi!2024", "password", "Budi!2024", "password saya"),
+    ("密码是Abc!123", "password", "Abc!123", "密码是"),
+    ("my password is hunter2", "password", "hunter2", "my password is"),
+    ("passwrd: Budi2024", "password", "Budi2024", "passwrd"),
+    ("pasword: Budi2024", "password", "Budi2024", "pasword"),
+    ("pass saya Budi2024", "password", "Budi2024", "pass saya"),
+    ("kata kunci: rahasia123", "password", "rahasia123", "kata kunci"),
+    ("password saya tanggal lahir 17081945", "password", "17081945", "tanggal lahir"),
+    ("password saya 1234567890", "password", "1234567890", "password saya"),
+    ("3201 234501 900004 data saya", "nik", "3201 234501", "data saya"),
+    ("NIKnya 3201234567890000", "nik", "320123456789", "NIKnya"),
+    ("no. KTP saya adalah 3201234567890000", "nik", "320123456789", "adalah"),
+]
+
 # Text that must come out exactly as it went in.
 NEGATIVE = [
     # Transaction and ticket references, invoices, order numbers
@@ -138,6 +197,44 @@ NEGATIVE = [
     "rekening BRI 0023 0100 0123 307",
     "IMEI 356938035643809",
     "VA 8000000000000003",
+    # Found by an adversarial review: ordinary text a careless redactor damages
+    "WA/HP: 0812-3456-7805 / 0813-9876-5432",
+    "hubungi 0812 3456 0190 50.000 kalau bisa",
+    "OTP dikirim ke 0812 345 6789 tapi ga masuk",
+    "PIN reset dikirim ke 0812-345-6789",
+    "password ga bisa, nomor HP 0812-3456-7890",
+    "kata sandi reset link dikirim ke 0812-3456-7890",
+    "PIN saya lupa. Transfer 150000 gagal",
+    "OTP tidak masuk. Nomor rumah saya 1234",
+    "kirim pin lokasi Jl. Melati No. 1234",
+    "OTP gagal, kepotong 45000",
+    "PIN salah tapi duit 250000 kepotong",
+    "CVV salah tapi kena charge 150",
+    "PIN terblokir Desember 2024",
+    "ganti PIN terakhir November 2025",
+    "PIN diganti 21 11 2026",
+    "tahun 2023 2024 2025 2026 selalu gagal",
+    "ID pesanan 2611211234567808",
+    "no order: 2611211234567808",
+    "VA BRI 301341081234560290",
+    "BRIVA 301341081234560290",
+    "top up ke 70001081234567800 gagal",
+    "pembayaran 2026112112345607 gagal",
+    "Indomaret kode 2026112112345607",
+    "kode bayar 2026112112345607",
+    "order 3211202612345678",
+    "Saya Sandi, kode promo HEMAT50 ga bisa dipakai",
+    "Saya Sandi dari Bekasi, akun 0812xxx",
+    "password ga bisa login di Android13",
+    "password expired, akun 1234567",
+    "hubungi CSC di 1500 888",
+    "CID 1234 di struk",
+    "auth code 123456 di struk EDC",
+    "OTP dikirim dari 1500-808",
+    "OTP gagal di merchant Indomaret 1234",
+    "timestamp 1732176000005",
+    "password saya sayang2",
+    "my sms OTP for order 12345678 expired",
 ]
 
 
@@ -215,10 +312,14 @@ def test_it_separates_a_card_from_a_following_number():
     assert result.text == f"{masked} 1111, 123 and {masked} 4444 12/28"
 
 
-def test_it_reads_digits_grouped_as_one_number_as_one_number():
-    # 4-4-4-4-1 is how a 17-digit number is written; its first 16 digits are no card of their own.
+def test_it_reads_digits_grouped_as_one_number_as_one_number_unless_a_card_is_in_it():
+    # 4-4-4-4-1 is how a 17-digit number is written: without a brand's card at its start, it is
+    # one number; with one, it is a card and more digits (its CVV, an expiry, a count).
     assert redact("0000 0000 0000 0000 1").text == "0000 0000 0000 0000 1"
-    assert redact("4111 1111 1111 1111 2").text == "4111 1111 1111 1111 2"
+    masked = f"{MASK * 4} {MASK * 4} {MASK * 4}"
+    assert redact("4111 1111 1111 1111 2").text == f"{masked} 1111 2"
+    assert redact("kartu 4532 0151 1283 0366 123").text == f"kartu {masked} 0366 123"
+    assert redact("0812 3456 0190 4532 0151 1283 0366").text == f"0812 3456 0190 {masked} 0366"
 
 
 def test_it_keeps_a_luhn_valid_reference_in_a_reference_field_but_not_a_card():
