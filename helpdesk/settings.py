@@ -81,6 +81,8 @@ def database_from_url(name: str, url: str) -> dict:
         except ValueError:
             fail(name, f"has an invalid port: {url!r}.")
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        # A database that does not answer fails a request in seconds (a 503), not minutes.
+        options.setdefault("connect_timeout", "5")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": db_name,
@@ -89,7 +91,10 @@ def database_from_url(name: str, url: str) -> dict:
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
             "OPTIONS": options,
-            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+            # gunicorn's and Celery's processes keep one connection each for a minute. The
+            # development server (DEBUG) runs a thread per request: kept connections would
+            # pile up idle there, so it closes each at the end of its request.
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
             "CONN_HEALTH_CHECKS": True,
         }
     if parts.scheme == "sqlite":
@@ -219,6 +224,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by web and workers), process memory otherwise.
+# Redis failing open (helpdesk/cache.py): without Redis a request goes on as on a cache miss.
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
@@ -226,7 +232,7 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "helpdesk.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "helpdesk"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -316,6 +322,12 @@ if NOTIFICATION_RETRY_MAX_SECONDS >= 3600:
     fail("NOTIFICATION_RETRY_MAX_SECONDS", "must be below 3600 (the broker's visibility timeout).")
 # A due notification no worker took within this many seconds is published again by the sweep.
 NOTIFICATION_PICKUP_SECONDS = env_int("NOTIFICATION_PICKUP_SECONDS", 60, minimum=1)
+# A worker that died after handing a message to the mail server, before it answered, leaves the
+# message unconfirmed: it is sent once more this many seconds later, with the same Message-ID
+# (README "Notifications and email": no receipt lost; a rare duplicate threads with the first).
+NOTIFICATION_UNCONFIRMED_RESEND_SECONDS = env_int(
+    "NOTIFICATION_UNCONFIRMED_RESEND_SECONDS", 300, minimum=0
+)
 # Inbound email webhook: the shared secret (Bearer token or basic-auth password). Empty: off.
 INBOUND_EMAIL_SECRET = os.environ.get("INBOUND_EMAIL_SECRET", "")
 if INBOUND_EMAIL_SECRET and len(INBOUND_EMAIL_SECRET) < 24:
@@ -359,10 +371,15 @@ AXES_USERNAME_CALLABLE = "helpdesk.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = [RATELIMIT_IP_META_KEY, "REMOTE_ADDR"]
+# A count the cache cannot give (Redis down) lets the request through.
+RATELIMIT_FAIL_OPEN = True
+# W001: django-ratelimit names only django-redis among Redis backends; Django's own, which ours
+# extends, counts atomically too (INCR).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 if not REDIS_URL:
     # The per-process memory cache of the embedded default counts per process: good enough
     # for a laptop, and the checks would otherwise refuse to start.
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
 
 # REST API v1 (DESIGN.md section 9, README "API"). Rates are "<number>/<s|m|h|d>", counted in
 # the default cache (Redis when REDIS_URL is set), per signed-in user or API key and per client
@@ -484,18 +501,24 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+SLA_SWEEP_SECONDS = env_int("SLA_SWEEP_SECONDS", 5, minimum=1)
+if SLA_SWEEP_SECONDS > 15:
+    fail("SLA_SWEEP_SECONDS", "must be 15 or less: SLA events fire within that of their due time.")
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {
         "task": "helpdesk.tasks.heartbeat_task",
         "schedule": 60,
         "options": {"expires": 55, "expire_seconds": 55},
     },
-    # SLA warnings, breaches and escalation steps (tickets/sla/sweep.py). django-celery-beat's
-    # DatabaseScheduler ignores "expires" and stores "expire_seconds" instead, so both are set.
+    # SLA warnings, breaches and escalation steps (tickets/sla/sweep.py), every few seconds so
+    # each fires within SLA_SWEEP_SECONDS of its due time: one indexed query when nothing is
+    # due. Deadlines stay columns swept here, never countdown/eta tasks (STYLE.md, saleor).
+    # django-celery-beat's DatabaseScheduler ignores "expires" and stores "expire_seconds"
+    # instead, so both are set: a sweep not started by the next one's time is dropped.
     "sla-sweep": {
         "task": "tickets.tasks.sla_sweep_task",
-        "schedule": 60,
-        "options": {"expires": 55, "expire_seconds": 55},
+        "schedule": SLA_SWEEP_SECONDS,
+        "options": {"expires": SLA_SWEEP_SECONDS, "expire_seconds": SLA_SWEEP_SECONDS},
     },
     # Publishes notifications no worker took (broker down, worker died) and retries that are due.
     "outbox-sweep": {

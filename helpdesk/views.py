@@ -2,6 +2,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tickets import roles
 
+from .cache import cache_is_down, degraded_calls
 from .celery import app as celery_app
 from .tasks import ping_task
 
@@ -39,17 +41,30 @@ def broker_answers() -> bool:
         return False
 
 
+def cache_answers() -> bool:
+    try:
+        cache.get("healthz")
+    except Exception:
+        return False
+    return not cache_is_down()
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database and the broker answer; 503 naming what does not (for probes)."""
-    checks = {"database": database_answers(), "broker": broker_answers()}
+    """For probes: 503 when the database does not answer (nothing can be served). Without the
+    broker or the cache the web still takes every ticket (the outbox keeps their emails, rate
+    limits let requests through): 200, "degraded", naming what does not answer, so a load
+    balancer keeps sending customers here while an alert says what to fix."""
+    checks = {"database": database_answers(), "broker": broker_answers(), "cache": cache_answers()}
     failing = [name for name, ok in checks.items() if not ok]
+    status = "unavailable" if not checks["database"] else "degraded" if failing else "ok"
     body = {
-        "status": "unavailable" if failing else "ok",
+        "status": status,
         "checks": {name: "ok" if ok else "unavailable" for name, ok in checks.items()},
+        "cache_calls_without_redis": degraded_calls(),
     }
-    return JsonResponse(body, status=503 if failing else 200)
+    return JsonResponse(body, status=503 if status == "unavailable" else 200)
 
 
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:

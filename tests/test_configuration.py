@@ -35,6 +35,7 @@ def _start(**env) -> subprocess.CompletedProcess:
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"DEBUG": "true", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
         ({"DEBUG": "true", "REDIS_URL": "localhost:6379"}, "REDIS_URL"),
+        ({"DEBUG": "true", "SLA_SWEEP_SECONDS": "60"}, "SLA_SWEEP_SECONDS"),
     ],
 )
 def test_it_stops_with_one_line_naming_the_variable(env, variable):
@@ -77,3 +78,27 @@ def test_it_passes_the_deploy_check_with_production_variables():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(("debug", "kept_for"), [("true", "0"), ("false", "60")])
+def test_the_development_server_keeps_no_idle_database_connections(debug, kept_for):
+    # The development server runs a thread per request: a kept connection per thread would
+    # pile up idle on a shared PostgreSQL. gunicorn and Celery keep one per process.
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; "
+         "print(settings.DATABASES['default']['CONN_MAX_AGE'], "
+         "settings.DATABASES['default']['OPTIONS']['connect_timeout'])"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "DATABASE_CONN_MAX_AGE"}
+        | {
+            "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
+            "DEBUG": debug,
+            "SECRET_KEY": "a-secret-key-of-more-than-fifty-characters-for-this-test-0123",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/helpdesk",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+
+    assert result.stdout.split() == [kept_for, "5"], result.stderr
