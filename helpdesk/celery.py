@@ -4,7 +4,10 @@ import os
 
 from celery import Celery
 
+from . import kombu_fix
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+kombu_fix.install()
 
 # The Django task class gives every task delay_on_commit(): enqueue only once the data it needs is
 # committed, so a worker never looks for a row that a rolled-back or unfinished transaction holds.
