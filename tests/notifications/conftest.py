@@ -76,12 +76,13 @@ class Lab:
             "EMAIL_USE_TLS": "false",
             "EMAIL_TIMEOUT": "5",
             "NOTIFICATION_RETRY_BASE_SECONDS": "1",
+            "NOTIFICATION_UNCONFIRMED_RESEND_SECONDS": "0",
         }
 
-    def start_worker(self) -> WorkerProcess:
+    def start_worker(self, *, supervised: bool = False) -> WorkerProcess:
         import os
 
-        worker = WorkerProcess({**os.environ, **self.env}).start()
+        worker = WorkerProcess({**os.environ, **self.env}, supervised=supervised).start()
         self.workers.append(worker)
         return worker
 

@@ -118,24 +118,61 @@ def test_it_sends_again_what_a_dead_worker_claimed_before_handing_it_over(
 
 
 @pytest.mark.django_db
-def test_it_never_sends_again_what_a_dead_worker_had_handed_over(
-    published, django_capture_on_commit_callbacks
+def test_it_sends_once_more_after_a_delay_what_a_dead_worker_had_handed_over(
+    published, settings, django_capture_on_commit_callbacks
 ):
+    # given a receipt whose worker died after handing it to the mail server
+    settings.NOTIFICATION_UNCONFIRMED_RESEND_SECONDS = 300
     (receipt,) = _receipts(1)
     published.clear()
     claimed = timezone.now()
     Notification.objects.filter(pk=receipt.pk).update(
         status=Status.SENDING, claimed_at=claimed, handed_over_at=claimed, attempts=1
     )
+    found = claimed + outbox.claim_timeout() + timedelta(seconds=1)
 
-    result = _sweep(
-        claimed + outbox.claim_timeout() + timedelta(seconds=1), django_capture_on_commit_callbacks
+    # when the sweep finds it, and runs again before and after the delay
+    first = _sweep(found, django_capture_on_commit_callbacks)
+    early = _sweep(found + timedelta(seconds=299), django_capture_on_commit_callbacks)
+    assert Notification.objects.get(pk=receipt.pk).status == Status.UNCONFIRMED
+    due = _sweep(found + timedelta(seconds=301), django_capture_on_commit_callbacks)
+
+    # then it is left unconfirmed for the delay, then published once more as it was
+    assert (first.unconfirmed, first.published, early.resent_unconfirmed) == (1, 0, 0)
+    assert (due.resent_unconfirmed, due.published) == (1, 1)
+    assert published == [receipt.pk]
+    receipt.refresh_from_db()
+    assert receipt.status == Status.PENDING
+    assert receipt.unconfirmed_resent_at is not None
+    assert receipt.handed_over_at is None
+    assert "same Message-ID" in receipt.last_error
+
+
+@pytest.mark.django_db
+def test_it_leaves_for_a_person_what_was_unconfirmed_twice(
+    published, settings, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATION_UNCONFIRMED_RESEND_SECONDS = 0
+    (receipt,) = _receipts(1)
+    published.clear()
+    claimed = timezone.now()
+    Notification.objects.filter(pk=receipt.pk).update(
+        status=Status.SENDING,
+        claimed_at=claimed,
+        handed_over_at=claimed,
+        attempts=2,
+        unconfirmed_resent_at=claimed,
     )
 
-    assert (result.unconfirmed, result.published) == (1, 0)
+    result = _sweep(
+        claimed + outbox.claim_timeout() + timedelta(days=1), django_capture_on_commit_callbacks
+    )
+
+    assert (result.unconfirmed, result.resent_unconfirmed, result.published) == (1, 0, 0)
     assert published == []
     receipt.refresh_from_db()
     assert receipt.status == Status.UNCONFIRMED
+    assert "by hand" in receipt.last_error
 
 
 @pytest.mark.django_db

@@ -28,7 +28,8 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         # The mail server had the whole message when the worker died, before it answered:
-        # probably delivered, so never resent automatically (at most once). Retry by hand.
+        # probably delivered. Sent once more after NOTIFICATION_UNCONFIRMED_RESEND_SECONDS with
+        # the same Message-ID (unconfirmed_resent_at); if that one dies too, left for a person.
         UNCONFIRMED = "unconfirmed", _("Unconfirmed")
 
     class Channel(models.TextChoices):
@@ -114,6 +115,10 @@ class Notification(models.Model):
     # worker's claim may have been delivered, so it is not resent.
     handed_over_at = models.DateTimeField(_("handed to the mail server"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # When the outbox sent an unconfirmed message once more (it may have arrived twice).
+    unconfirmed_resent_at = models.DateTimeField(
+        _("resent after an unconfirmed attempt"), null=True, blank=True
+    )
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -133,6 +138,18 @@ class Notification(models.Model):
                 fields=["next_attempt_at"],
                 condition=Q(status="pending"),
                 name="notification_pending_due",
+            ),
+            # Used by the outbox sweep: unconfirmed messages whose second sending is due.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status="unconfirmed"),
+                name="notification_unconfirmed_due",
+            ),
+            # Used by the staff dashboard: messages sent once more after an unconfirmed attempt.
+            models.Index(
+                fields=["unconfirmed_resent_at"],
+                condition=Q(unconfirmed_resent_at__isnull=False),
+                name="notification_resent",
             ),
             # Used by the outbox sweep: claims of workers that died while sending.
             models.Index(

@@ -153,11 +153,22 @@ def deliver(notification_id: int) -> str:
 
 def _failed_attempt(notification: Notification, failure: Failure, hand_over: HandOver) -> str:
     if hand_over.handed_over and not failure.answered:
-        # The whole message was sent and no answer came: it may well have been delivered.
+        # The whole message was sent and no answer came: it may well have been delivered. The
+        # outbox sweep sends it once more after a delay, with the same Message-ID.
+        if notification.unconfirmed_resent_at is not None:
+            return _finish(
+                notification,
+                Status.UNCONFIRMED,
+                f"No answer after the message was sent, twice ({failure.reason}); send it again "
+                "by hand if the recipient says it was not delivered.",
+            )
         return _finish(
             notification,
             Status.UNCONFIRMED,
-            f"No answer after the message was sent ({failure.reason}); not sent again.",
+            f"No answer after the message was sent ({failure.reason}); it is sent once more "
+            "later with the same Message-ID.",
+            next_attempt_at=timezone.now()
+            + timedelta(seconds=settings.NOTIFICATION_UNCONFIRMED_RESEND_SECONDS),
         )
     if not failure.temporary:
         return _finish(notification, Status.FAILED, failure.reason)
@@ -190,8 +201,8 @@ def _failed_attempt(notification: Notification, failure: Failure, hand_over: Han
     return Result.RETRY
 
 
-def _finish(notification: Notification, status: str, reason: str) -> str:
-    changes = {"status": status, "last_error": reason}
+def _finish(notification: Notification, status: str, reason: str, **changes) -> str:
+    changes.update(status=status, last_error=reason)
     if status == Status.SENT:
         changes["sent_at"] = timezone.now()
     finished = Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(

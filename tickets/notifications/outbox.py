@@ -236,8 +236,9 @@ def resume_publishing() -> None:
 @dataclass(frozen=True)
 class SweepResult:
     resent: int  # claims of dead workers that had not handed the message over: sent again
-    unconfirmed: int  # claims of dead workers that had: left for a person
+    unconfirmed: int  # claims of dead workers that had: sent again after a delay
     published: int  # due rows no worker took, published again
+    resent_unconfirmed: int = 0  # unconfirmed rows whose delay passed: sent once more
 
 
 def claim_timeout() -> timedelta:
@@ -253,12 +254,40 @@ def sweep(*, now: datetime | None = None) -> SweepResult:
     dead = Notification.objects.filter(
         status=Notification.Status.SENDING, claimed_at__lt=now - claim_timeout()
     )
-    unconfirmed = dead.filter(handed_over_at__isnull=False).update(
+    # The mail server had the whole message when its worker died and may have delivered it.
+    # A receipt must not be lost: it goes once more after a delay, with the same Message-ID, so
+    # a mail program shows a rare duplicate in the same thread. Once only: a second death after
+    # the hand-over leaves it unconfirmed for a person.
+    resend_at = now + timedelta(seconds=settings.NOTIFICATION_UNCONFIRMED_RESEND_SECONDS)
+    handed_over = dead.filter(handed_over_at__isnull=False)
+    unconfirmed = handed_over.filter(unconfirmed_resent_at__isnull=True).update(
         status=Notification.Status.UNCONFIRMED,
+        next_attempt_at=resend_at,
         last_error=(
             "The worker stopped after handing the message to the mail server and before it "
-            "answered. It was probably delivered, so it is not sent again automatically."
+            f"answered. It was probably delivered; it is sent once more at {resend_at:%H:%M} "
+            "UTC with the same Message-ID."
         ),
+    )
+    unconfirmed += handed_over.update(
+        status=Notification.Status.UNCONFIRMED,
+        last_error=(
+            "The worker stopped after handing the message to the mail server, twice. It was "
+            "probably delivered; send it again by hand if the recipient says it was not."
+        ),
+    )
+    resent_unconfirmed = Notification.objects.filter(
+        status=Notification.Status.UNCONFIRMED,
+        unconfirmed_resent_at__isnull=True,
+        next_attempt_at__lte=now,
+    ).update(
+        status=Notification.Status.PENDING,
+        unconfirmed_resent_at=now,
+        next_attempt_at=now,
+        enqueued_at=None,
+        claimed_at=None,
+        handed_over_at=None,
+        last_error="Sent once more after an unconfirmed attempt, with the same Message-ID.",
     )
     resent = dead.filter(handed_over_at__isnull=True).update(
         status=Notification.Status.PENDING,
@@ -278,14 +307,21 @@ def sweep(*, now: datetime | None = None) -> SweepResult:
         )
         Notification.objects.filter(pk__in=ids).update(enqueued_at=now)
         transaction.on_commit(partial(enqueue, ids))
-    if resent or unconfirmed or ids:
+    if resent or unconfirmed or resent_unconfirmed or ids:
         logger.info(
-            "outbox sweep: %d resent after a dead worker, %d unconfirmed, %d published",
+            "outbox sweep: %d resent after a dead worker, %d unconfirmed, %d unconfirmed sent "
+            "once more, %d published",
             resent,
             unconfirmed,
+            resent_unconfirmed,
             len(ids),
         )
-    return SweepResult(resent=resent, unconfirmed=unconfirmed, published=len(ids))
+    return SweepResult(
+        resent=resent,
+        unconfirmed=unconfirmed,
+        published=len(ids),
+        resent_unconfirmed=resent_unconfirmed,
+    )
 
 
 RETRYABLE = (Notification.Status.FAILED, Notification.Status.UNCONFIRMED)

@@ -31,7 +31,16 @@ from django_ratelimit.decorators import ratelimit
 from .. import assignment, canned, presence, roles, services, staff_queue
 from ..access import Viewer, get_attachment_for, get_ticket_for
 from ..forms import AttachmentsField, describe_details
-from ..models import CannedResponse, Category, Queue, QueueMembership, SavedView, Ticket, User
+from ..models import (
+    CannedResponse,
+    Category,
+    Notification,
+    Queue,
+    QueueMembership,
+    SavedView,
+    Ticket,
+    User,
+)
 from ..services import Actor, ServiceError
 from ..sla import deadlines as sla_deadlines
 from .portal import attachment_response
@@ -134,6 +143,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "staff/dashboard.html",
         {
+            "delivery": email_delivery() if led else None,
             "queues": queues,
             "statuses": Ticket.OPEN_STATUSES,
             "mine": mine,
@@ -143,6 +153,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "saved_views": SavedView.objects.filter(user=user),
         },
     )
+
+
+DELIVERY_DAYS = 7
+
+
+def email_delivery() -> dict:
+    """Leads' view of the outbox over DELIVERY_DAYS: emails waiting for their second sending
+    after an unconfirmed attempt, those sent twice (a customer may have two copies, threaded
+    together), and those that failed for good. Each count reads a partial or status index."""
+    since = timezone.now() - timedelta(days=DELIVERY_DAYS)
+    recent = Notification.objects.filter(created_at__gte=since)
+    return {
+        "days": DELIVERY_DAYS,
+        "unconfirmed": recent.filter(status=Notification.Status.UNCONFIRMED).count(),
+        "resent": Notification.objects.filter(unconfirmed_resent_at__gte=since).count(),
+        "failed": recent.filter(status=Notification.Status.FAILED).count(),
+    }
 
 
 # Queue
