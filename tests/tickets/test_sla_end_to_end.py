@@ -94,6 +94,8 @@ def test_it_warns_once_breaches_once_and_escalates_once(one_minute_policy, agent
     assert (note.author_type, note.pk) == (Message.Author.SYSTEM, step.data["message"])
     timer = ticket.sla_timers.get(metric="first_response")
     assert (timer.status, timer.escalation_level) == ("breached_running", 1)
+    ticket.refresh_from_db()
+    assert ticket.escalated_at == T0 + timedelta(seconds=70)  # the badge, the escalated view
     # The outbox holds one email per step and recipient, however many sweeps ran; the
     # ladder's first step ("tell the assignee") goes with the breach email, not as a second one.
     emails = Notification.objects.filter(

@@ -322,6 +322,10 @@ class _Sweep:
             ]
         )
         self.result.escalated += len(done)
+        # A ladder step escalates its ticket: the badge, the leads' "escalated" list and view.
+        Ticket.objects.filter(
+            pk__in={timer.ticket_id for timer, *_ in done}, escalated_at__isnull=True
+        ).update(escalated_at=self.now)
         for timer, step, *_ in done:
             if step.set_priority or step.move_to_queue_id:
                 _act(timer, step)
