@@ -37,6 +37,10 @@ PROBLEMS = {
     "unsupported-media-type": (415, "Unsupported media type."),
     "throttled": (429, "Too many requests."),
     "server-error": (500, "Something went wrong on our side."),
+    "service-unavailable": (
+        503,
+        "Please try again in a minute: we have a short technical problem.",
+    ),
 }
 SLUG_BY_STATUS = {
     400: "validation-error",
@@ -141,31 +145,31 @@ def exception_handler(exc, context) -> Response | None:
     return ProblemResponse(body, headers)
 
 
-def _is_api(request: HttpRequest) -> bool:
+def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def _json(body: dict) -> JsonResponse:
+def json_problem(body: dict) -> JsonResponse:
     return JsonResponse(body, status=body["status"], content_type=CONTENT_TYPE)
 
 
 def handler404(request: HttpRequest, exception=None) -> HttpResponse:
-    """Django's 404 handler: problem JSON under /api/, the usual page elsewhere."""
-    if _is_api(request):
-        return _json(problem("not-found"))
+    """Problem JSON under /api/, the usual page elsewhere (helpdesk.errors is Django's handler)."""
+    if is_api(request):
+        return json_problem(problem("not-found"))
     return defaults.page_not_found(request, exception)
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
-    if _is_api(request):
-        return _json(problem("server-error"))
+    if is_api(request):
+        return json_problem(problem("server-error"))
     return defaults.server_error(request)
 
 
 def problem_page(request: HttpRequest, slug: str) -> JsonResponse:
     """What a problem `type` URI answers: its title and status, so the URIs resolve."""
     if slug not in PROBLEMS:
-        return _json(problem("not-found"))
+        return json_problem(problem("not-found"))
     status_code, title = PROBLEMS[slug]
     return JsonResponse(
         {"type": type_uri(slug), "title": _(title), "status": status_code},

@@ -16,6 +16,6 @@ urlpatterns = [
     path("", include("tickets.urls")),
 ]
 
-# Problem JSON instead of the HTML pages under /api/ (api/problems.py).
-handler404 = "api.problems.handler404"
-handler500 = "api.problems.handler500"
+# Problem JSON under /api/, translated pages elsewhere; 503 when the database is down.
+handler404 = "helpdesk.errors.handler404"
+handler500 = "helpdesk.errors.handler500"
