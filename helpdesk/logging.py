@@ -41,3 +41,18 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = scrub(record.stack_info)
         return True
+
+
+# Run every few seconds by beat; what they do is logged by themselves when there is something.
+ROUTINE_TASKS = ("sla_sweep_task", "sweep_outbox_task", "sweep_webhooks_task")
+
+
+class RoutineTasksFilter(logging.Filter):
+    """Drops Celery's "sending", "received" and "succeeded" lines of the routine sweeps: the SLA
+    sweep alone runs 17,280 times a day, and its own log line says when it did something."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.INFO or not record.name.startswith("celery."):
+            return True
+        message = record.getMessage()
+        return not any(task in message for task in ROUTINE_TASKS)

@@ -543,9 +543,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"redact": {"()": "helpdesk.logging.RedactingFilter"}},
+    "filters": {
+        "redact": {"()": "helpdesk.logging.RedactingFilter"},
+        "routine": {"()": "helpdesk.logging.RoutineTasksFilter"},
+    },
     "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["routine", "redact"],
+        }
     },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {

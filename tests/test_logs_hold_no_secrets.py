@@ -156,3 +156,30 @@ def test_a_card_typed_into_the_subject_reaches_no_log_line(production):
     assert link.split("/")[2] not in logs
     assert "?q=" not in logs
     assert CARD not in str(receipt)
+
+
+def test_the_routine_sweeps_do_not_fill_the_log():
+    import logging
+
+    from helpdesk.logging import RoutineTasksFilter
+
+    def record(name: str, message: str, level: int = logging.INFO) -> logging.LogRecord:
+        return logging.LogRecord(name, level, __file__, 1, message, (), None)
+
+    routine = RoutineTasksFilter()
+
+    assert not routine.filter(
+        record(
+            "celery.beat", "Scheduler: Sending due task sla-sweep (tickets.tasks.sla_sweep_task)"
+        )
+    )
+    assert not routine.filter(
+        record("celery.app.trace", "Task tickets.tasks.sweep_outbox_task[1] succeeded in 0.01s")
+    )
+    assert routine.filter(
+        record("celery.app.trace", "Task tickets.tasks.deliver_notification_task[1] succeeded")
+    )
+    assert routine.filter(
+        record("celery.app.trace", "Task tickets.tasks.sla_sweep_task[1] raised", logging.ERROR)
+    )
+    assert routine.filter(record("tickets.sla.sweep", "SLA sweep: 1 warned"))
