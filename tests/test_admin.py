@@ -6,26 +6,37 @@ import pytest
 from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
-from tickets.models import Attachment, Tag, Ticket
+from tickets import roles
+from tickets.defaults import ensure_default_queues
+from tickets.models import Attachment, Category, Queue, Tag, Ticket
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label == "tickets"]
 
 
-@pytest.fixture
-def seeded(db):
-    call_command("seed_demo", stdout=StringIO())
-    ticket = Ticket.objects.first()
-    ticket.tags.add(Tag.objects.create(name="bri-va-delay"))
-    Attachment.objects.create(
-        ticket=ticket,
-        file=ContentFile(b"%PDF-1.4 receipt", name="receipt.pdf"),
-        original_name="receipt.pdf",
-        content_type="application/pdf",
-        size=16,
-        sha256="0" * 64,
-    )
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for the module (seed_demo takes seconds; ~60 tests read it)
+    in a transaction rolled back at the end; each test's own transaction nests inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        if not Category.objects.exists():
+            ensure_default_queues(Queue, Category)
+            roles.sync_role_groups()
+        call_command("seed_demo", stdout=StringIO())
+        ticket = Ticket.objects.first()
+        ticket.tags.add(Tag.objects.create(name="bri-va-delay"))
+        Attachment.objects.create(
+            ticket=ticket,
+            file=ContentFile(b"%PDF-1.4 receipt", name="receipt.pdf"),
+            original_name="receipt.pdf",
+            content_type="application/pdf",
+            size=16,
+            sha256="0" * 64,
+        )
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.model_name)
