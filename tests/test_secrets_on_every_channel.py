@@ -43,7 +43,8 @@ FAMILIES = {
         "PIN GoPay saya 112233 diblokir, pin: 7 7 8 8 9 9",
         ["112233", "7 7 8 8 9 9", "778899"],
     ),
-    "cvv": ("cvvnya 917 ya, CVV2: 8052", ["cvvnya 917", "8052"]),
+    # Codes of 3-4 digits are checked with their keyword: "8052" alone may be any row's id.
+    "cvv": ("cvvnya 917 ya, CVV2: 8052", ["cvvnya 917", "CVV2: 8052"]),
     "password": (
         "password saya Rahasia#2026 tidak bisa login, pw: Bandung123, 支付密码 135790",
         ["Rahasia#2026", "Bandung123", "135790"],
