@@ -2,7 +2,7 @@
 
 Two counters per endpoint: per client address, generous because Indonesian mobile networks put
 many customers behind one address (carrier-grade NAT), and per visitor (faq.visitors), tighter.
-Behind a proxy, set RATELIMIT_IP_META_KEY so the address is the customer's, not the proxy's.
+Behind a proxy, set TRUSTED_PROXIES so the address is the customer's, not the proxy's.
 
 When the cache cannot be reached the request is let through (and logged): a customer must never
 be refused help because Redis is down.

@@ -4,6 +4,7 @@ Every value comes from the environment (or a `.env` file beside manage.py); `.en
 each variable. A bad value stops start-up with one line naming the variable, never a traceback.
 """
 
+import ipaddress
 import os
 import re
 from datetime import timedelta
@@ -147,7 +148,8 @@ if not SITE_URL.startswith(("http://", "https://")):
     fail("SITE_URL", f"must start with http:// or https://, not {SITE_URL!r}.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the sign-in rate-limited per address (helpdesk/admin_site.py).
+    "helpdesk.admin_site.HelpdeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -169,6 +171,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it reads the client's address from REMOTE_ADDR.
+    "helpdesk.addresses.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -181,6 +185,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.private_answers",
+    # A view refused by a rate limit (block=True) answers the 429 page (RATELIMIT_VIEW).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -358,9 +364,21 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# Rate limits (django-ratelimit) count in the cache; behind the compose proxy the client's
-# address is in X-Real-IP, not REMOTE_ADDR (which is the proxy's).
-RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR")
+# The proxies in front of Django (addresses or networks, e.g. the compose network): only what
+# they add to X-Forwarded-For is read for the client's address (helpdesk/addresses.py), which
+# rate limits, lock-outs and logs then take from REMOTE_ADDR. Empty: no proxy is trusted.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        fail("TRUSTED_PROXIES", f"must be addresses or networks like 10.0.0.0/8, not {_proxy!r}.")
+if env_str("RATELIMIT_IP_META_KEY", "REMOTE_ADDR") != "REMOTE_ADDR":
+    fail(
+        "RATELIMIT_IP_META_KEY",
+        "is replaced by TRUSTED_PROXIES (a header is read only from a trusted proxy); remove it.",
+    )
+RATELIMIT_IP_META_KEY = "REMOTE_ADDR"
 RATELIMIT_VIEW = "helpdesk.views.rate_limited"
 
 # Lockout after repeated failed sign-ins (django-axes): per email address and client address.
@@ -370,7 +388,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "helpdesk.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = [RATELIMIT_IP_META_KEY, "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "helpdesk.addresses.request_address"
 # A count the cache cannot give (Redis down) lets the request through.
 RATELIMIT_FAIL_OPEN = True
 # W001: django-ratelimit names only django-redis among Redis backends; Django's own, which ours
@@ -383,7 +401,7 @@ if not REDIS_URL:
 
 # REST API v1 (DESIGN.md section 9, README "API"). Rates are "<number>/<s|m|h|d>", counted in
 # the default cache (Redis when REDIS_URL is set), per signed-in user or API key and per client
-# address (RATELIMIT_IP_META_KEY, as for the web's limits); mobile networks put many customers
+# address (as for the web's limits: helpdesk/addresses.py); mobile networks put many customers
 # behind one address, so the address limits are the generous ones.
 
 

@@ -3,9 +3,6 @@ from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "Helpdesk administration"
-admin.site.site_title = "Helpdesk admin"
-
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/ops/ping-worker/", views.ping_worker, name="ping-worker"),
