@@ -35,6 +35,7 @@ PROBLEMS = {
     "conflict": (409, "The request conflicts with the ticket's state."),
     "idempotency-key-reused": (422, "The Idempotency-Key was used for another request."),
     "unsupported-media-type": (415, "Unsupported media type."),
+    "payload-too-large": (413, "The request is too large."),
     "throttled": (429, "Too many requests."),
     "server-error": (500, "Something went wrong on our side."),
     "service-unavailable": (

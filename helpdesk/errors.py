@@ -1,4 +1,4 @@
-"""The error pages and answers: 404 and 500, and 503 when the database does not answer.
+"""The error pages and answers: 400, 404 and 500, and 503 when the database does not answer.
 
 A 503 says "try again soon" (with Retry-After) where a 500 says "our bug": when PostgreSQL is
 down or restarting, a request fails with OperationalError or InterfaceError, wherever it was
@@ -8,9 +8,11 @@ and reads neither the database nor the session; the API answers problem JSON.
 
 import sys
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from api import problems
@@ -20,6 +22,40 @@ RETRY_AFTER_SECONDS = 30
 
 def database_unavailable(error: BaseException | None) -> bool:
     return isinstance(error, OperationalError | InterfaceError)
+
+
+def _bad_request(request: HttpRequest, detail: str, *, status: int = 400) -> HttpResponse:
+    if problems.is_api(request):
+        slug = "payload-too-large" if status == 413 else "validation-error"
+        return problems.json_problem(problems.problem(slug, detail))
+    page = loader.get_template("400.html").render({"detail": detail})
+    return HttpResponse(page, status=status)
+
+
+@never_cache
+def handler400(request: HttpRequest, exception=None) -> HttpResponse:
+    """A request Django refused before any view (too big, a forged host, broken multipart)."""
+    if isinstance(exception, RequestDataTooBig):
+        return _bad_request(
+            request, _("The request is too large. Send smaller files, or fewer."), status=413
+        )
+    return _bad_request(request, _("The request could not be read."))
+
+
+def refuse_null_characters(get_response):
+    """A NUL character has no place in a URL; PostgreSQL refuses it in a query, so a filter
+    or a path carrying one would fail as a 500. Refused at the door as a 400."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            return _bad_request(request, _("The address contains a character that is not allowed."))
+        return get_response(request)
+
+    return middleware
 
 
 def handler404(request: HttpRequest, exception=None) -> HttpResponse:

@@ -173,6 +173,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: everything after it reads the client's address from REMOTE_ADDR.
     "helpdesk.addresses.ClientAddressMiddleware",
+    # A NUL character in the URL is refused before it reaches a query (PostgreSQL refuses it).
+    "helpdesk.errors.refuse_null_characters",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -425,7 +427,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "api.parsers.BoundedJSONParser",
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],

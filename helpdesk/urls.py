@@ -14,5 +14,6 @@ urlpatterns = [
 ]
 
 # Problem JSON under /api/, translated pages elsewhere; 503 when the database is down.
+handler400 = "helpdesk.errors.handler400"
 handler404 = "helpdesk.errors.handler404"
 handler500 = "helpdesk.errors.handler500"
