@@ -57,3 +57,33 @@ def test_it_backdates_tickets_so_queues_show_realistic_ages():
     assert (newest.created_at - oldest.created_at).days >= 15
     for ticket in Ticket.objects.exclude(first_response_at=None):
         assert ticket.created_at < ticket.first_response_at
+
+
+@pytest.mark.django_db
+def test_every_demo_ticket_opens_for_staff_and_its_customer(client):
+    # The demo's structured fields pass the category forms' validation (seed_demo refuses
+    # what a customer could not send): no page of theirs may fail.
+    _seed()
+    lead = User.objects.get(email="lead@example.com")
+
+    for ticket in Ticket.objects.select_related("requester"):
+        client.force_login(lead)
+        assert client.get(f"/staff/tickets/{ticket.reference}/").status_code == 200, ticket
+        if ticket.requester.user_id:
+            client.force_login(ticket.requester.user)
+            assert client.get(f"/tickets/{ticket.reference}/").status_code == 200, ticket
+
+
+def test_details_stored_by_hand_are_shown_as_they_are():
+    from tickets.forms import describe_details
+
+    shown = dict(
+        describe_details(
+            "suspicious_transaction",
+            {"amount": "", "transaction_references": "", "freeze_account": False},
+        )
+    )
+    assert "Amount" not in shown
+    assert dict(describe_details("payment_failed", {"amount": "lima ribu"}))["Amount"] == (
+        "IDR lima ribu"
+    )

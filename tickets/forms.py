@@ -218,13 +218,16 @@ class TicketForm(forms.Form):
 
     @classmethod
     def describe(cls, details: dict) -> list[tuple[str, str]]:
-        """(label, shown value) for each stored detail, for agents and the customer."""
+        """(label, shown value) for each stored detail, for agents and the customer. Details
+        stored by older code or by hand (an empty amount, a number as text) are shown as they
+        are, never an error."""
         fields = cls.base_fields
         shown = []
         for name in cls.detail_fields:
-            if name not in details or name == "currency":
+            value = details.get(name)
+            if value in (None, "", []) or name == "currency":
                 continue
-            field, value = fields[name], details[name]
+            field = fields[name]
             if isinstance(value, bool):
                 value = _("Yes") if value else _("No")
             elif getattr(field, "choices", None):
@@ -236,11 +239,26 @@ class TicketForm(forms.Form):
             shown.append((str(field.label), str(value)))
         return shown
 
+    @classmethod
+    def validated_details(cls, details: dict) -> dict:
+        """Structured fields as the form would store them, validated as a customer's are
+        (seed_demo's and generate_tickets' data); raises ValueError naming what is wrong."""
+        data = {"subject": "-", "description": "-", "idempotency_token": uuid.uuid4()}
+        for name, value in details.items():
+            data[name] = ("yes" if value else "no") if isinstance(value, bool) else value
+        form = cls(data=data, signed_in=True)
+        if not form.is_valid():
+            raise ValueError(f"{cls.category_code}: {form.errors.as_json()}")
+        return form.details()
 
-def _group_thousands(amount: str) -> str:
+
+def _group_thousands(amount) -> str:
     whole, _, cents = str(amount).partition(".")
-    grouped = f"{int(whole):,}".replace(",", ".")
-    return f"{grouped},{cents}" if cents and int(cents) else grouped
+    try:
+        grouped = f"{int(whole):,}".replace(",", ".")
+        return f"{grouped},{cents}" if cents and int(cents) else grouped
+    except ValueError:
+        return str(amount)
 
 
 class PaymentFailedForm(TicketForm):
