@@ -7,6 +7,7 @@ the image data; PDFs are kept as they are. Every error names the file.
 
 import hashlib
 import io
+import math
 import re
 import warnings
 from collections import Counter
@@ -19,12 +20,24 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import isolation
 from .redaction import redact
 
 MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
-# A screenshot is a few megapixels; this bounds the memory a decoded image may take.
-MAX_PIXELS = 40_000_000
+# A screenshot is a few megapixels, a phone photo 12 to 50: an image with more pixels than this
+# is refused from its header, before anything is decoded (a 100 KB PNG can claim 60,000 x
+# 60,000 of one colour).
+MAX_PIXELS = 50_000_000
+# Larger images are scaled down to at most this many pixels on their longer side: plenty for a
+# receipt or a screenshot, and a quarter of the work of re-encoding a 6000 x 6000 picture.
+MAX_SIDE = 3000
+# Images of more pixels than this are re-encoded in a child process, which is killed after
+# ISOLATED_SECONDS and may use at most ISOLATED_MEMORY bytes; its memory goes back to the system
+# when it exits, so a burst of large photos leaves a web worker as it was.
+ISOLATE_ABOVE_PIXELS = 4_000_000
+ISOLATED_SECONDS = 15
+ISOLATED_MEMORY = 2 * 1024**3
 
 IMAGE_FORMATS = {
     "image/jpeg": "JPEG",
@@ -97,31 +110,71 @@ def clean_upload(upload) -> CleanFile:
     return _clean_image(name, sniffed, data, found)
 
 
+class TooManyPixels(Exception):
+    pass
+
+
+def reencode(data: bytes, target: str) -> bytes:
+    """The image's pixels only, upright, at most MAX_SIDE on its longer side, as `target`."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise TooManyPixels
+            # A JPEG decodes straight at a fraction of its size (DCT scaling): much less work.
+            image.draft(image.mode, (MAX_SIDE, MAX_SIDE))
+            image.load()
+            # Apply the EXIF rotation to the pixels, since the EXIF itself is dropped.
+            upright = ImageOps.exif_transpose(image)
+            if max(upright.size) > MAX_SIDE:
+                # Whole-number box reduction: ten times faster than resampling, as sharp.
+                upright = upright.reduce(math.ceil(max(upright.size) / MAX_SIDE))
+            if target == "JPEG" and upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
+            elif target == "PNG" and upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+                upright = upright.convert("RGBA")
+            out = io.BytesIO()
+            # No exif/icc/text parameters: the new file carries pixels only.
+            upright.save(out, format=target, **({"quality": 90} if target != "PNG" else {}))
+            return out.getvalue()
+
+
+def _pixels(data: bytes) -> int:
+    """Width x height from the header alone (nothing decoded); 0 if it cannot be read."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            return image.width * image.height
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return MAX_PIXELS + 1
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return 0
+
+
 def _clean_image(name: str, sniffed: str, data: bytes, found: Counter) -> CleanFile:
     target = IMAGE_FORMATS[sniffed]
+    pixels = _pixels(data)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                if image.width * image.height > MAX_PIXELS:
-                    raise Image.DecompressionBombError("too many pixels")
-                image.load()
-                # Apply the EXIF rotation to the pixels, since the EXIF itself is dropped.
-                upright = ImageOps.exif_transpose(image)
-                if target == "JPEG" and upright.mode not in ("RGB", "L"):
-                    upright = upright.convert("RGB")
-                elif target == "PNG" and upright.mode not in ("RGB", "RGBA", "L", "LA", "P"):
-                    upright = upright.convert("RGBA")
-                out = io.BytesIO()
-                # No exif/icc/text parameters: the new file carries pixels only.
-                upright.save(out, format=target, **({"quality": 90} if target != "PNG" else {}))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        if pixels > MAX_PIXELS:
+            raise TooManyPixels
+        if pixels > ISOLATE_ABOVE_PIXELS:
+            cleaned = isolation.run(
+                reencode, data, target, seconds=ISOLATED_SECONDS, memory=ISOLATED_MEMORY
+            )
+        else:
+            cleaned = reencode(data, target)
+    except (TooManyPixels, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
             _("“%(name)s” is too large an image. Send a screenshot or a smaller photo.")
             % {"name": name},
             code="too_many_pixels",
         ) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except isolation.Stopped:
+        raise ValidationError(
+            _("“%(name)s” is too heavy an image to process. Send a screenshot or a smaller photo.")
+            % {"name": name},
+            code="too_heavy",
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, MemoryError):
         raise ValidationError(
             _("“%(name)s” could not be read as an image. It may be damaged.") % {"name": name},
             code="unreadable",
@@ -129,10 +182,7 @@ def _clean_image(name: str, sniffed: str, data: bytes, found: Counter) -> CleanF
     stem = name.rsplit(".", 1)[0] if "." in name else name
     content_type = "image/png" if target == "PNG" else sniffed
     return CleanFile(
-        name=stem + EXTENSIONS[target],
-        content_type=content_type,
-        data=out.getvalue(),
-        found=found,
+        name=stem + EXTENSIONS[target], content_type=content_type, data=cleaned, found=found
     )
 
 

@@ -77,3 +77,57 @@ def test_it_sanitises_the_file_name():
 
     assert "/" not in cleaned.name
     assert "<" not in cleaned.name
+
+
+def test_a_huge_image_is_refused_from_its_header_before_anything_is_decoded(monkeypatch):
+    # 60,000 x 60,000 of one colour: a few hundred KB of PNG, 10 GB once decoded.
+    def never(*args, **kwargs):
+        raise AssertionError("decoded a picture the header already refused")
+
+    monkeypatch.setattr(attachments, "reencode", never)
+    import zlib
+
+    png = files.png("bomb.png", size=(1, 1)).read()
+    # The IHDR chunk (bytes 8-33: length, type, 13 bytes of data, CRC) says 60,000 x 60,000.
+    ihdr = (60_000).to_bytes(4, "big") * 2 + png[24:29]
+    crc = zlib.crc32(b"IHDR" + ihdr).to_bytes(4, "big")
+    data = png[:16] + ihdr + crc + png[33:]
+
+    with pytest.raises(ValidationError, match="too large an image"):
+        clean_upload(SimpleUploadedFile("bomb.png", data, content_type="image/png"))
+
+
+def test_a_large_photo_is_scaled_down_in_a_child_process_and_leaves_no_memory_behind():
+    import resource
+
+    big = io.BytesIO()
+    Image.new("RGB", (6000, 4500), (240, 240, 240)).save(big, format="PNG")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    cleaned = [
+        clean_upload(SimpleUploadedFile(f"p{i}.png", big.getvalue(), content_type="image/png"))
+        for i in range(3)
+    ]
+
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert Image.open(io.BytesIO(cleaned[0].data)).size == (3000, 2250)
+    # Decoding it here would take 81 MB for the pixels alone, more for their copies.
+    assert after - before < 40 * 1024  # ru_maxrss is in KB
+
+
+def test_an_image_too_slow_to_re_encode_is_refused_with_its_name(monkeypatch):
+    monkeypatch.setattr(attachments, "ISOLATE_ABOVE_PIXELS", 0)
+    monkeypatch.setattr(attachments, "ISOLATED_SECONDS", 0.001)
+
+    with pytest.raises(ValidationError, match=r"slow\.png.*too heavy") as error:
+        clean_upload(files.png("slow.png", size=(2000, 2000)))
+    assert error.value.code == "too_heavy"
+
+
+def test_an_image_needing_more_memory_than_allowed_is_refused(monkeypatch):
+    monkeypatch.setattr(attachments, "ISOLATE_ABOVE_PIXELS", 0)
+    monkeypatch.setattr(attachments, "ISOLATED_MEMORY", 64 * 1024 * 1024)
+
+    with pytest.raises(ValidationError, match="too heavy") as error:
+        clean_upload(files.png("greedy.png", size=(3000, 3000)))
+    assert error.value.code == "too_heavy"

@@ -1,0 +1,35 @@
+"""tickets.isolation.run: a computation in a child process, with a time and a memory limit."""
+
+import os
+
+import pytest
+
+from tickets import isolation
+
+MB = 1024 * 1024
+
+
+def test_it_returns_what_the_child_computed():
+    assert isolation.run(pow, 2, 100, seconds=10, memory=1024 * MB) == 2**100
+
+
+def test_it_raises_the_childs_exception_here():
+    with pytest.raises(ZeroDivisionError):
+        isolation.run(divmod, 1, 0, seconds=10, memory=1024 * MB)
+
+
+def test_it_kills_a_child_that_takes_too_long():
+    import time
+
+    with pytest.raises(isolation.Stopped, match="longer than"):
+        isolation.run(time.sleep, 30, seconds=0.2, memory=1024 * MB)
+
+
+def test_it_stops_a_child_that_wants_too_much_memory():
+    with pytest.raises(isolation.Stopped, match="memory"):
+        isolation.run(bytearray, 4096 * MB, seconds=10, memory=1024 * MB)
+
+
+def test_a_child_that_dies_is_reported():
+    with pytest.raises(isolation.Stopped, match="died"):
+        isolation.run(os._exit, 3, seconds=10, memory=1024 * MB)
