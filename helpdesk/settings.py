@@ -13,6 +13,7 @@ from typing import NoReturn
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import available_timezones
 
+import csp.constants as csp
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -164,6 +165,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "axes",
+    "csp",
     "helpdesk",
     "tickets",
     "faq",
@@ -186,6 +188,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "helpdesk.errors.permissions_policy",
     "api.middleware.private_answers",
     # A view refused by a rate limit (block=True) answers the 429 page (RATELIMIT_VIEW).
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -365,6 +369,29 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): scripts, styles, images and requests from this site only,
+# no inline script or style anywhere (the pages have none), no framing, no plugins, forms post
+# here. The API's documentation pages relax it for their own inline code (api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.NONE],
+        "frame-ancestors": [csp.NONE],
+        "form-action": [csp.SELF],
+    }
+}
+# What no page of ours uses: the browser refuses it to any script that would.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
 
 # The proxies in front of Django (addresses or networks, e.g. the compose network): only what
 # they add to X-Forwarded-For is read for the client's address (helpdesk/addresses.py), which

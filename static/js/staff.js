@@ -131,3 +131,11 @@ document.body.addEventListener("htmx:oobAfterSwap", (event) => {
     if (warning) warning.focus();
   }
 });
+
+// The queue refreshes every 30 s, but not while its tab is in the background (no filter in
+// hx-trigger: that would need eval, which the Content-Security-Policy forbids).
+document.body.addEventListener("htmx:confirm", (event) => {
+  if (event.target.id === "queue-rows" && document.visibilityState !== "visible") {
+    event.preventDefault();
+  }
+});
