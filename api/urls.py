@@ -6,11 +6,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import problems
+from .views import accounts, faq, tickets
 
 DOCS_POLICY = csp_update(
     {"script-src": [csp.UNSAFE_INLINE], "style-src": [csp.UNSAFE_INLINE], "worker-src": ["blob:"]}
 )
-from .views import accounts, faq, tickets
 
 v1 = [
     path("me/", accounts.Me.as_view(), name="me"),
