@@ -20,7 +20,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import isolation
+from . import isolation, pdfs
 from .redaction import redact
 
 MAX_FILES = 5
@@ -56,6 +56,8 @@ class CleanFile:
     data: bytes
     # Secrets removed from the file's name ("kartu_4111_1111_1111_1111.png"), by kind.
     found: Counter = field(default_factory=Counter, compare=False)
+    # Active content removed from a PDF (tickets/pdfs.py), in words.
+    removed_content: tuple[str, ...] = ()
 
     @property
     def sha256(self) -> str:
@@ -106,7 +108,20 @@ def clean_upload(upload) -> CleanFile:
             code="wrong_type",
         )
     if sniffed == "application/pdf":
-        return CleanFile(name=name, content_type=sniffed, data=data, found=found)
+        try:
+            pdf = pdfs.clean(data)
+        except pdfs.UnreadablePdf:
+            raise ValidationError(
+                _("“%(name)s” could not be read as a PDF. It may be damaged.") % {"name": name},
+                code="unreadable",
+            ) from None
+        return CleanFile(
+            name=name,
+            content_type=sniffed,
+            data=pdf.data,
+            found=found,
+            removed_content=pdf.removed,
+        )
     return _clean_image(name, sniffed, data, found)
 
 
@@ -218,4 +233,5 @@ def store(file: CleanFile, *, ticket, message):
         content_type=file.content_type,
         size=len(file.data),
         sha256=file.sha256,
+        removed_content=", ".join(file.removed_content)[:255],
     )

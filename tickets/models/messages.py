@@ -121,6 +121,9 @@ class Attachment(models.Model):
     )
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # What was taken out of a PDF before it was stored (JavaScript, an open action...), in
+    # words for the agent's warning; empty for a file that had nothing active (tickets/pdfs.py).
+    removed_content = models.CharField(_("active content removed"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     class Meta:
