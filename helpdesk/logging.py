@@ -7,8 +7,12 @@ from tickets.redaction import REDACTED, redact
 
 # A request line or path with its query string: "GET /help/search/?q=... HTTP/1.1".
 _QUERY = re.compile(r"(?P<path>/[^\s?\"']*)\?[^\s\"']*")
-# A guest link's token: /t/<token>/ opens a ticket without a password.
-_LINK_TOKEN = re.compile(r"(?P<prefix>/t/)[^/\s\"'?]+")
+# Tokens in paths: a guest link (/t/<token>/ opens a ticket without a password), an email
+# verification, a password reset (/accounts/password/reset/<uid>/<token>/).
+_LINK_TOKEN = re.compile(
+    r"(?P<prefix>/t/|/accounts/verify/|/accounts/password/reset/(?!sent/|done/)[^/\s\"'?]+/)"
+    r"[^/\s\"'?]+"
+)
 
 
 def scrub_url(text: str) -> str:

@@ -186,6 +186,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tickets.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tickets.middleware.StaffIdleTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -262,6 +263,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)
+# Staff (agents, leads, admins) are signed out after this many hours without a request.
+STAFF_IDLE_TIMEOUT_HOURS = env_int("STAFF_IDLE_TIMEOUT_HOURS", 8, minimum=1)
 
 # Internationalisation
 

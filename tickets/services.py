@@ -643,6 +643,20 @@ def send_access_link(*, ticket: Ticket, by: Actor) -> None:
         record_event(ticket, TicketEvent.Kind.LINK_SENT, by)
 
 
+def send_access_link_if_matching(*, reference: str, email: str) -> bool:
+    """A customer asked for a fresh link with a reference and an email address: send it if
+    they belong together; nothing otherwise (the asker is told the same either way)."""
+    ticket = (
+        Ticket.objects.select_related("requester")
+        .filter(reference=reference.strip().upper(), requester__email__iexact=email.strip())
+        .first()
+    )
+    if ticket is None:
+        return False
+    send_access_link(ticket=ticket, by=Actor.customer(ticket.requester))
+    return True
+
+
 def escalate(*, ticket: Ticket, by: User, reason: str) -> Ticket:
     """Hand a ticket up to the leads of its queue: an internal note, an event, a flag."""
     from .models import QueueMembership

@@ -64,3 +64,12 @@ def deliver_notification_task(notification_id: int) -> str:
 def sweep_outbox_task() -> None:
     """Every minute (beat): republish notifications no worker took, recover dead workers'."""
     outbox.sweep()
+
+
+@shared_task
+def send_access_link_task(reference: str, email: str) -> bool:
+    """A fresh link asked for on /tickets/link/, looked up here and not in the request: the
+    page answers in the same time whether the reference and the address match."""
+    from .services import send_access_link_if_matching
+
+    return send_access_link_if_matching(reference=reference, email=email)

@@ -4,6 +4,7 @@ import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 
 from tests.portal.conftest import reference_in
@@ -20,16 +21,16 @@ def test_it_confirms_with_the_reference_and_a_private_link(submit):
     ticket = Ticket.objects.get()
     assert reference_in(html) == ticket.reference
     link = re.search(r'id="ticket-link" type="text" readonly value="([^"]+)"', html).group(1)
-    assert link.startswith("http://testserver/t/")
+    assert link.startswith(f"{settings.SITE_URL}/t/")  # SITE_URL, never the Host header
     assert ticket.requester.email == "guest@example.net"
 
 
 def test_the_link_opens_the_ticket_in_another_browser(submit, client_factory):
     html = submit().content.decode()
-    link = re.search(r'value="(http://testserver/t/[^"]+)"', html).group(1)
+    link = re.search(rf'value="({re.escape(settings.SITE_URL)}/t/[^"]+)"', html).group(1)
     other_browser = client_factory()
 
-    response = other_browser.get(link.removeprefix("http://testserver"), follow=True)
+    response = other_browser.get(link.removeprefix(settings.SITE_URL), follow=True)
 
     assert response.status_code == 200
     assert "Bayar QRIS gagal tapi saldo terpotong" in response.content.decode()

@@ -91,6 +91,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "emails/password_reset/body.txt"
     subject_template_name = "emails/password_reset/subject.txt"
 
+    def form_valid(self, form):
+        # The link is built from SITE_URL, never from the request's Host header: a forged
+        # Host must not send a customer a reset link to somebody else's site.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:

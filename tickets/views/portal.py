@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
+from kombu.exceptions import OperationalError as BrokerError
 
 from faq.deflection import record_ticket_submitted
 
@@ -22,6 +23,7 @@ from ..access import Viewer, get_attachment_for, get_ticket_for
 from ..forms import CATEGORY_FORMS, LinkRequestForm, RatingForm, ReplyForm, describe_details
 from ..models import Announcement, Category, Contact, Message, Ticket
 from ..services import Actor, ServiceError
+from ..tasks import send_access_link_task
 
 REDACTION_NAMES = {
     "card": gettext_lazy("a card number"),
@@ -162,7 +164,7 @@ def ticket_submitted(request: HttpRequest, reference: str) -> HttpResponse:
         "portal/ticket_submitted.html",
         {
             "ticket": ticket,
-            "link": request.build_absolute_uri(links.link_path(ticket)),
+            "link": links.link_url(ticket),
             "redaction_notice": redaction_notice(services.redactions_of(ticket)),
         },
     )
@@ -335,12 +337,13 @@ def request_link(request: HttpRequest) -> HttpResponse:
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not getattr(request, "limited", False):
-            ticket = Ticket.objects.filter(
-                reference=form.cleaned_data["reference"],
-                requester__email__iexact=form.cleaned_data["email"],
-            ).first()
-            if ticket is not None:
-                services.send_access_link(ticket=ticket, by=Actor.customer(ticket.requester))
+            reference, email = form.cleaned_data["reference"], form.cleaned_data["email"]
+            try:
+                # Looked up by a worker: this answer takes the same time either way, so it
+                # cannot tell a stranger whether a reference belongs to an address.
+                send_access_link_task.delay(reference, email)
+            except BrokerError:
+                services.send_access_link_if_matching(reference=reference, email=email)
         return render(request, "portal/link_sent.html", {"email": form.cleaned_data["email"]})
     return render(request, "portal/link_request.html", {"form": form})
 

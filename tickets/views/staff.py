@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -155,6 +156,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def safe_next(request: HttpRequest, default: str) -> str:
+    """Where a form said to go back to, if it is a page of this site; else `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else default
+
+
 DELIVERY_DAYS = 7
 
 
@@ -228,7 +238,7 @@ class BulkForm(forms.Form):
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
     form = BulkForm(request.POST, user=request.user)
-    back = request.POST.get("next") or reverse("staff-queue")
+    back = safe_next(request, reverse("staff-queue"))
     if not form.is_valid():
         for error in form.errors.values():
             messages.error(request, " ".join(error))
@@ -345,7 +355,7 @@ def availability(request: HttpRequest) -> HttpResponse:
             _("You are away: no new tickets. %(count)d of yours went to colleagues.")
             % {"count": moved},
         )
-    return redirect(request.POST.get("next") or "staff-dashboard")
+    return redirect(safe_next(request, reverse("staff-dashboard")))
 
 
 # Ticket page
