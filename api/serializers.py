@@ -63,11 +63,15 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class MessageSerializer(serializers.ModelSerializer):
     author_name = serializers.CharField()
     attachments = AttachmentSerializer(many=True)
+    sender_verified = serializers.BooleanField(
+        help_text="False for an email whose sender could not be verified (an internal message "
+        "kept for review: do not act on it without checking with the customer)."
+    )
 
     class Meta:
         model = Message
         fields = ["id", "kind", "author_type", "author_name", "body", "source", "created_at"]
-        fields += ["attachments"]
+        fields += ["attachments", "sender_verified"]
 
 
 class PersonSerializer(serializers.Serializer):

@@ -348,6 +348,9 @@ INBOUND_EMAIL_SECRET = os.environ.get("INBOUND_EMAIL_SECRET", "")
 if INBOUND_EMAIL_SECRET and len(INBOUND_EMAIL_SECRET) < 24:
     fail("INBOUND_EMAIL_SECRET", "must be at least 24 characters (or empty to turn it off).")
 INBOUND_EMAIL_MAX_BYTES = env_int("INBOUND_EMAIL_MAX_BYTES", 40 * 1024 * 1024, minimum=1024)
+# The authserv-ids of our own receiving mail servers: only their Authentication-Results headers
+# (SPF, DKIM, DMARC verdicts) are believed when an email's sender is verified.
+INBOUND_TRUSTED_AUTHSERV_IDS = env_list("INBOUND_TRUSTED_AUTHSERV_IDS", [])
 INBOUND_EMAIL_RATE_LIMIT = env_str("INBOUND_EMAIL_RATE_LIMIT", "120/m")
 if not re.fullmatch(r"[1-9]\d*/[smhd]", INBOUND_EMAIL_RATE_LIMIT):
     fail(

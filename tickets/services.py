@@ -359,6 +359,49 @@ def add_agent_message(
     return message
 
 
+def keep_unverified_email(
+    *,
+    ticket: Ticket,
+    contact: Contact,
+    body: str,
+    reason: str,
+    attachments: Sequence[attachment_files.CleanFile] = (),
+    email_message_id: str | None = None,
+) -> Message:
+    """An email that names the ticket and claims to come from `contact`, but could not be
+    verified: kept for the agents as an internal message with a warning. It changes nothing
+    else: no reopening, no SLA timer, no email to anyone."""
+    now = timezone.now()
+    redact = Redactor(ticket.language)
+    body = redact(body, "body")
+    by = Actor.system()
+    with transaction.atomic():
+        message = Message.objects.create(
+            ticket=ticket,
+            kind=Message.Kind.INTERNAL,
+            author_type=Message.Author.SYSTEM,
+            author_contact=contact,
+            body=body,
+            source=Message.Source.EMAIL,
+            email_message_id=email_message_id,
+            sender_verified=False,
+            created_at=now,
+        )
+        redact.files(attachments)
+        for file in attachments:
+            attachment_files.store(file, ticket=ticket, message=message)
+        record_event(
+            ticket,
+            TicketEvent.Kind.UNVERIFIED_EMAIL,
+            by,
+            new=contact.email,
+            data={"message": message.pk, "reason": reason[:200]},
+            at=now,
+        )
+        redact.record(ticket, by, now)
+    return message
+
+
 def reopen_deadline(ticket: Ticket) -> datetime | None:
     """Until when a customer's reply reopens this resolved ticket (None: not resolved)."""
     if ticket.status != Ticket.Status.RESOLVED or ticket.resolved_at is None:

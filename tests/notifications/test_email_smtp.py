@@ -13,6 +13,7 @@ from tests.portal.conftest import VALID, as_guest
 from tickets import links, services
 from tickets.models import Message, Queue, Ticket
 from tickets.notifications import inbound
+from tickets.notifications.rendering import reply_tag
 
 pytestmark = pytest.mark.redis
 
@@ -45,7 +46,9 @@ def test_it_sends_exactly_one_receipt_in_the_customers_language(live_worker, smt
     )
     assert receipt["In-Reply-To"] is None
     assert f"[{ticket.reference}]" in receipt["Subject"]
-    assert receipt["Reply-To"] == f"payments+{ticket.reference}@helpdesk.localhost"
+    assert (
+        receipt["Reply-To"] == f"payments+{ticket.reference}.{reply_tag(ticket)}@helpdesk.localhost"
+    )
     assert receipt["Content-Language"] == "zh-Hans"
     assert receipt["Auto-Submitted"] == "auto-generated"
     text = receipt.get_body(("plain",)).get_content()
@@ -97,7 +100,10 @@ def test_it_keeps_a_conversation_in_one_thread(live_worker, smtp, agent):
     )
     for email in (receipt, first_reply, second_reply):
         assert ticket.reference in email["Subject"]
-        assert email["Reply-To"] == f"payments+{ticket.reference}@helpdesk.localhost"
+        assert (
+            email["Reply-To"]
+            == f"payments+{ticket.reference}.{reply_tag(ticket)}@helpdesk.localhost"
+        )
         assert email["Content-Language"] == "id"
     assert first_reply["In-Reply-To"] == receipt["Message-ID"]
     assert first_reply["References"] == receipt["Message-ID"]

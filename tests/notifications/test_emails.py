@@ -13,6 +13,7 @@ from tickets import links, services
 from tickets.models import Notification
 from tickets.notifications import notify_sla
 from tickets.notifications.delivery import build_email
+from tickets.notifications.rendering import reply_tag
 from tickets.services import Actor
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +109,9 @@ def test_it_gives_customer_emails_our_headers_and_a_reply_address_that_threads(e
     assert message["Message-ID"] == reply.message_id
     assert message["In-Reply-To"] == reply.in_reply_to != ""
     assert message["References"] == reply.references
-    assert email.reply_to == [f"payments+{reply.ticket.reference}@helpdesk.localhost"]
+    # The reference, and the ticket's reply tag: a reply to it proves the sender got this email.
+    tag = reply_tag(reply.ticket)
+    assert email.reply_to == [f"payments+{reply.ticket.reference}.{tag}@helpdesk.localhost"]
     assert message["X-Auto-Response-Suppress"] == "All"
     assert message["Auto-Submitted"] is None  # a person wrote it
     assert "Which bank?\nBRI or BCA?" in email.body

@@ -28,6 +28,7 @@ class TicketEvent(models.Model):
         LINK_SENT = "link_sent", _("Access link sent")
         CSAT = "csat", _("Rated")
         SLA = "sla", _("SLA")
+        UNVERIFIED_EMAIL = "unverified_email", _("Unverified email kept for review")
 
     class Actor(models.TextChoices):
         CUSTOMER = "customer", _("Customer")

@@ -56,6 +56,9 @@ class Message(models.Model):
     email_message_id = models.CharField(  # noqa: DJ001 (NULL is "none"; unique only when set)
         max_length=255, null=True, blank=True, editable=False
     )
+    # False for an email whose sender could not be verified (tickets/notifications/
+    # authenticity.py): agents see it with a warning; it never speaks for the customer.
+    sender_verified = models.BooleanField(_("sender verified"), default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

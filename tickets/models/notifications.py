@@ -244,6 +244,7 @@ class InboundEmail(models.Model):
     class Status(models.TextChoices):
         CREATED = "created", _("Opened a ticket")
         THREADED = "threaded", _("Added to a ticket")
+        UNVERIFIED = "unverified", _("Kept for review (sender not verified)")
         IGNORED = "ignored", _("Ignored (automatic)")
         QUARANTINED = "quarantined", _("Quarantined")
 

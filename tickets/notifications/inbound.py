@@ -53,7 +53,7 @@ from ..models import (
     Ticket,
     TicketCC,
 )
-from . import parsing
+from . import authenticity, parsing
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +202,25 @@ def _ingest(
         if refused:
             notes.append("Attachments refused: " + "; ".join(refused))
 
-        if ticket is not None:
+        verdict = authenticity.check(
+            message, sender, envelope_sender, ticket=ticket, recipients=recipients
+        )
+        if ticket is not None and not verdict.verified:
+            # It names siti's ticket and says it is siti: nothing proves it. The agents see it,
+            # with a warning; it does not speak for her.
+            contact = services.get_or_create_contact(email=sender, name=sender_name)
+            added = services.keep_unverified_email(
+                ticket=ticket,
+                contact=contact,
+                body=written or NO_TEXT,
+                reason=verdict.reason,
+                attachments=files,
+                email_message_id=message_id,
+            )
+            landed = ticket
+            log.status = Status.UNVERIFIED
+            notes.insert(0, f"Found by {found_by}; sender not verified: {verdict.reason}.")
+        elif ticket is not None:
             contact = services.get_or_create_contact(email=sender, name=sender_name)
             added = services.add_customer_message(
                 ticket=ticket,
@@ -226,6 +244,11 @@ def _ingest(
             )
             added = landed.messages.order_by("pk").first()
             log.status = Status.CREATED
+            if not verdict.verified:
+                # A new request: its receipt goes to the real owner of the address, who will
+                # know whether they wrote it; agents see the warning on its first message.
+                Message.objects.filter(pk=added.pk).update(sender_verified=False)
+                notes.append(f"Sender not verified: {verdict.reason}.")
             if refused:
                 _tell_about_refused_files(landed, [name for name, _ in _refused_names(refused)])
         _record_ccs(landed, message, sender)

@@ -10,6 +10,7 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .. import links
@@ -31,15 +32,22 @@ SLA_METRICS = {
 WRITTEN_BY_A_PERSON = {Template.AGENT_REPLIED}
 
 
+def reply_tag(ticket: Ticket) -> str:
+    """A secret of the ticket, in its reply address: only those we emailed know it, so a reply
+    to that address comes from one of them (notifications/authenticity.py)."""
+    return salted_hmac("tickets.reply-address", str(ticket.pk)).hexdigest()[:12]
+
+
 def reply_address(ticket: Ticket) -> str:
     """Where the customer's reply goes: the queue's inbound address, tagged with the reference
-    (payments+GP-7K3M9Q@helpdesk.localhost) so it threads even if a mail client drops the
-    In-Reply-To and References headers and the subject."""
+    and the ticket's reply tag (payments+GP-7K3M9Q.3f9c0a1b2c4d@helpdesk.localhost) so it
+    threads even if a mail client drops the In-Reply-To and References headers and the
+    subject, and proves the sender got our email."""
     address = ticket.queue.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     if not settings.EMAIL_PLUS_ADDRESSING:
         return address
     local, _at, domain = address.rpartition("@")
-    return f"{local}+{ticket.reference}@{domain}"
+    return f"{local}+{ticket.reference}.{reply_tag(ticket)}@{domain}"
 
 
 def staff_ticket_url(ticket: Ticket) -> str:
