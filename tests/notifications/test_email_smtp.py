@@ -18,6 +18,9 @@ from tickets.notifications.rendering import reply_tag
 pytestmark = pytest.mark.redis
 
 
+DOMAIN = "helpdesk.localhost"
+
+
 def _only(recorder, count: int):
     """Wait for `count` emails, then make sure no more come."""
     messages = recorder.wait_for(count, timeout=30)

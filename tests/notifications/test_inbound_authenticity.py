@@ -138,7 +138,8 @@ def test_a_new_request_from_an_unverified_sender_is_opened_with_a_warning(settin
     raw = (
         b"From: Siti <siti@example.com>\nTo: payments@helpdesk.localhost\n"
         b"Subject: Ganti nomor HP\nMessage-ID: <new-1@evil.example>\n"
-        b"Content-Type: text/plain; charset=utf-8\n\nTolong ganti nomor HP saya ke 0899 1111 2222.\n"
+        b"Content-Type: text/plain; charset=utf-8\n\n"
+        b"Tolong ganti nomor HP saya ke 0899 1111 2222.\n"
     )
 
     outcome = ingest(raw)

@@ -76,14 +76,10 @@ def _answers_our_email(message: EmailMessage, sender: str, ticket: Ticket | None
     if ticket is None:
         return False
     # An agent's reply went to the ticket's requester and CCs, with its id on the Message.
-    if (
-        ids
-        and Message.objects.filter(
-            ticket=ticket, email_message_id__in=ids, author_type=Message.Author.AGENT
-        ).exists()
-    ):
-        return True
-    return False
+    agents_emails = Message.objects.filter(
+        ticket=ticket, email_message_id__in=ids, author_type=Message.Author.AGENT
+    )
+    return bool(ids) and agents_emails.exists()
 
 
 def _sent_to_the_reply_address(recipients: list[str], ticket: Ticket | None) -> bool:
