@@ -3,12 +3,17 @@ a time limit and a memory limit, and get its result back.
 
 The child is a fork of this process: it starts at once, with everything imported, and it only
 computes (no database, no logging, no files). It is killed when it takes longer than `seconds`;
-the memory it may use is capped with RLIMIT_AS; whatever it allocated goes back to the system
+what it may allocate beyond the address space it was forked with is capped at `memory` bytes
+(RLIMIT_AS, after giving the free top of the parent's heap back, so that the cap holds however
+long the parent has run; free holes inside the heap stay usable, and they are bounded by what
+the parent once used); whatever it allocated goes back to the system
 when it exits, so a burst of large photos never leaves a web or Celery worker bigger than it
 was (Pillow and malloc keep freed image memory otherwise). os.fork, not multiprocessing: a
 Celery prefork child is a daemonic process, which multiprocessing refuses to give children.
 """
 
+import ctypes
+import ctypes.util
 import os
 import pickle
 import resource
@@ -18,27 +23,46 @@ import time
 from collections.abc import Callable
 
 
+def _cap_memory(extra: int) -> None:
+    """Limit this (child) process to `extra` bytes more address space than it has now."""
+    try:
+        # glibc keeps the heap that freed large blocks leave (and raises its mmap threshold
+        # as they are freed): the child would decode there, unseen by the limit.
+        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):  # not glibc
+        pass
+    try:
+        with open("/proc/self/statm") as statm:
+            size = int(statm.read().split()[0]) * resource.getpagesize()
+    except OSError:  # no /proc: the cap is then absolute
+        size = 0
+    resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
+
+
 class Stopped(Exception):
     """The child ran out of time or memory, or died."""
 
 
 def run(function: Callable, *args, seconds: float, memory: int):
     """function(*args) in a child process; its exceptions are raised here, and Stopped when
-    it takes longer than `seconds` or more than `memory` bytes of address space."""
+    it takes longer than `seconds` or needs more than `memory` bytes of fresh memory."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: compute, write the pickled outcome, leave without cleanup
         status = 1
         try:
             os.close(read_end)
-            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+            _cap_memory(memory)
             try:
                 outcome = (True, function(*args))
             except MemoryError:
                 outcome = (False, Stopped("out of memory"))
             except Exception as error:  # handed to the parent, which raises it
                 outcome = (False, error)
-            payload = pickle.dumps(outcome)
+            try:
+                payload = pickle.dumps(outcome)
+            except MemoryError:  # a result too large to hand back within the limit
+                payload = pickle.dumps((False, Stopped("out of memory")))
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(payload)
             status = 0

@@ -126,7 +126,7 @@ def test_an_image_too_slow_to_re_encode_is_refused_with_its_name(monkeypatch):
 
 def test_an_image_needing_more_memory_than_allowed_is_refused(monkeypatch):
     monkeypatch.setattr(attachments, "ISOLATE_ABOVE_PIXELS", 0)
-    monkeypatch.setattr(attachments, "ISOLATED_MEMORY", 64 * 1024 * 1024)
+    monkeypatch.setattr(attachments, "ISOLATED_MEMORY", 16 * 1024 * 1024)  # the pixels: 27 MB
 
     with pytest.raises(ValidationError, match="too heavy") as error:
         clean_upload(files.png("greedy.png", size=(3000, 3000)))

@@ -30,6 +30,18 @@ def test_it_stops_a_child_that_wants_too_much_memory():
         isolation.run(bytearray, 4096 * MB, seconds=10, memory=1024 * MB)
 
 
+def test_the_limit_holds_after_the_parent_has_freed_large_blocks():
+    # glibc raises its mmap threshold as large blocks are freed, and keeps the heap they
+    # leave: a child could then allocate there unseen by the limit (a long-running web or
+    # Celery worker, or this test session after many images).
+    for _ in range(5):
+        block = bytearray(24 * MB)
+        del block
+
+    with pytest.raises(isolation.Stopped, match="memory"):
+        isolation.run(lambda size: len(bytearray(size)), 16 * MB, seconds=10, memory=8 * MB)
+
+
 def test_a_child_that_dies_is_reported():
     with pytest.raises(isolation.Stopped, match="died"):
         isolation.run(os._exit, 3, seconds=10, memory=1024 * MB)
