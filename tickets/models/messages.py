@@ -57,8 +57,9 @@ class Message(models.Model):
         max_length=255, null=True, blank=True, editable=False
     )
     # False for an email whose sender could not be verified (tickets/notifications/
-    # authenticity.py): agents see it with a warning; it never speaks for the customer.
-    sender_verified = models.BooleanField(_("sender verified"), default=True)
+    # authenticity.py): agents see it with a warning; it never speaks for the customer. The
+    # database default serves bulk loads (COPY in generate_tickets) that name no value.
+    sender_verified = models.BooleanField(_("sender verified"), default=True, db_default=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
