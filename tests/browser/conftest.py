@@ -4,8 +4,10 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 
 @pytest.fixture
-def site(live_server):
-    """The app served on a real port (tests using it are transactional)."""
+def site(live_server, settings):
+    """The app served on a real port (tests using it are transactional), which the links it
+    shows and sends (built from SITE_URL, never the request's Host) point at."""
+    settings.SITE_URL = live_server.url
     return live_server.url
 
 
