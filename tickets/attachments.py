@@ -33,8 +33,8 @@ MAX_PIXELS = 50_000_000
 # receipt or a screenshot, and a quarter of the work of re-encoding a 6000 x 6000 picture.
 MAX_SIDE = 3000
 # Images of more pixels than this are re-encoded in a child process, which is killed after
-# ISOLATED_SECONDS and may allocate at most ISOLATED_MEMORY bytes; its memory goes back to the system
-# when it exits, so a burst of large photos leaves a web worker as it was.
+# ISOLATED_SECONDS and may allocate at most ISOLATED_MEMORY bytes; its memory goes back to the
+# system when it exits, so a burst of large photos leaves a web worker as it was.
 ISOLATE_ABOVE_PIXELS = 4_000_000
 ISOLATED_SECONDS = 15
 ISOLATED_MEMORY = 2 * 1024**3

@@ -2,14 +2,14 @@
 a time limit and a memory limit, and get its result back.
 
 The child is a fork of this process: it starts at once, with everything imported, and it only
-computes (no database, no logging, no files). It is killed when it takes longer than `seconds`;
-what it may allocate beyond the address space it was forked with is capped at `memory` bytes
-(RLIMIT_AS, after giving the free top of the parent's heap back, so that the cap holds however
-long the parent has run; free holes inside the heap stay usable, and they are bounded by what
-the parent once used); whatever it allocated goes back to the system
-when it exits, so a burst of large photos never leaves a web or Celery worker bigger than it
-was (Pillow and malloc keep freed image memory otherwise). os.fork, not multiprocessing: a
-Celery prefork child is a daemonic process, which multiprocessing refuses to give children.
+computes (no database, no logging, no files). It is killed when it takes longer than `seconds`.
+It may allocate at most `memory` bytes: RLIMIT_AS caps its address space at what it was forked
+with plus `memory`, after it has claimed the free blocks of the parent's heap (without touching
+their pages), which it would otherwise fill unseen by the limit; a long-running worker that once
+decoded large images has plenty. Whatever the child allocated goes back to the system when it
+exits, so a burst of large photos never leaves a web or Celery worker bigger than it was (Pillow
+and malloc keep freed image memory otherwise). os.fork, not multiprocessing: a Celery prefork
+child is a daemonic process, which multiprocessing refuses to give children.
 """
 
 import ctypes
@@ -22,18 +22,42 @@ import signal
 import time
 from collections.abc import Callable
 
+SMALLEST_CLAIM = 64 * 1024
+LARGEST_CLAIM = 1 << 34
+
+
+def _address_space() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
+def _claim_free_heap() -> None:
+    """malloc every free block of at least SMALLEST_CLAIM that the heap already holds, and keep
+    them: what the child allocates afterwards is fresh address space. A block that needed fresh
+    address space is freed again and a smaller one tried."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    except OSError:
+        return
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = [ctypes.c_size_t]
+    libc.free.argtypes = [ctypes.c_void_p]
+    size = LARGEST_CLAIM
+    while size >= SMALLEST_CLAIM:
+        before = _address_space()
+        block = libc.malloc(size)
+        if block and _address_space() == before:
+            continue  # a free block of the parent's: keep it, try the same size again
+        if block:
+            libc.free(block)
+        size //= 2
+
 
 def _cap_memory(extra: int) -> None:
-    """Limit this (child) process to `extra` bytes more address space than it has now."""
+    """Limit this (child) process to `extra` bytes of memory beyond what it has now."""
     try:
-        # glibc keeps the heap that freed large blocks leave (and raises its mmap threshold
-        # as they are freed): the child would decode there, unseen by the limit.
-        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
-    except (OSError, AttributeError, TypeError):  # not glibc
-        pass
-    try:
-        with open("/proc/self/statm") as statm:
-            size = int(statm.read().split()[0]) * resource.getpagesize()
+        _claim_free_heap()
+        size = _address_space()
     except OSError:  # no /proc: the cap is then absolute
         size = 0
     resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
