@@ -12,6 +12,7 @@ stored answer; if the first rolls back, the retry goes ahead.
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from .problems import ProblemResponse, problem
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+KEY_PATTERN = rf"^[!-~]{{1,{MAX_KEY_LENGTH}}}$"  # visible ASCII, no spaces: what the schema says
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def key_of(request) -> str | None:
     if key is None:
         return None
     key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+    if not re.fullmatch(KEY_PATTERN, key):
         raise exceptions.ValidationError(
             {HEADER: [_("Send 1 to 255 printable characters, e.g. a UUID.")]}
         )

@@ -1,4 +1,11 @@
-"""The OpenAPI schema's shared parts: every operation documents its problem responses."""
+"""The OpenAPI schema's shared parts: every operation documents its problem responses, and
+request bodies state the rules the API checks."""
+
+from django.utils import translation
+
+from tickets.forms import CATEGORY_FORMS
+
+from .details import NOT_BLANK, PHONE, TEXT, details_schema
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -85,4 +92,71 @@ def add_problem_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):
                 responses.setdefault(code, _problem(code))
+    return result
+
+
+# Request bodies: the rules of DRF's fields that drf-spectacular leaves out (DRF refuses NUL
+# characters in every string, and strips spaces before "may not be blank").
+
+
+def _tighten(schema: dict) -> None:
+    """A request string as DRF's CharField checks it; an object closed to unknown fields
+    (api.serializers.Input refuses them)."""
+    if "properties" in schema:
+        schema.setdefault("additionalProperties", False)
+        for value in schema["properties"].values():
+            _tighten(value)
+    for option in schema.get("oneOf", []) + schema.get("anyOf", []):
+        _tighten(option)
+    if "items" in schema:
+        _tighten(schema["items"])
+    if schema.get("type") == "string" and not {"pattern", "format", "enum"} & set(schema):
+        schema["pattern"] = NOT_BLANK if schema.get("minLength", 0) >= 1 else TEXT
+
+
+def ticket_variants(schema: dict, *, multipart: bool) -> dict:
+    """TicketCreate with one variant per category, each giving that category's `details`."""
+    variants = []
+    for code, form_class in CATEGORY_FORMS.items():
+        with translation.override("en"):
+            details = details_schema(form_class)
+        variant = {
+            "title": code,
+            "properties": {"category": {"enum": [code]}, "details": details},
+        }
+        if details.get("required"):
+            variant["required"] = ["details"]
+        variants.append(variant)
+    description = (
+        "One variant per `category`: `details` holds what that category asks (GET "
+        "/api/v1/categories/ lists the same fields with their labels). Guests, and staff "
+        "filing for a customer, must give `email`."
+    )
+    if multipart:
+        description += " In multipart/form-data, `details` is a part holding the JSON object."
+    properties = schema["properties"]
+    properties["details"] = {"type": "object", "description": "See the category's variant."}
+    properties["phone"] = {**properties["phone"], "pattern": PHONE}
+    return {**schema, "description": description, "oneOf": variants}
+
+
+def request_rules(result, generator, request, public):
+    """drf-spectacular postprocessing hook: request bodies and query parameters say what the
+    API refuses."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        if name.endswith("Request"):
+            _tighten(schema)
+    for name, multipart in (("TicketCreateRequest", False), ("TicketCreateMultipartRequest", True)):
+        if name in schemas:
+            schemas[name] = ticket_variants(schemas[name], multipart=multipart)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") in ("query", "path"):  # a NUL in a URL is refused
+                    _tighten(parameter.get("schema", {}))
+    create = result.get("paths", {}).get("/api/v1/tickets/", {}).get("post", {})
+    form = create.get("requestBody", {}).get("content", {}).get("multipart/form-data")
+    if form is not None:
+        form["encoding"] = {"details": {"contentType": "application/json"}}
     return result

@@ -2,16 +2,23 @@
 their offset, amounts strings (with their currency beside them), priorities words."""
 
 import json
+import re
 import uuid
 
 from django.conf import settings
+from django.core.validators import RegexValidator
+from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from faq.languages import LANGUAGE_CODES, known_language
 from tickets import roles
 from tickets.forms import CATEGORY_FORMS
 from tickets.models import Attachment, Category, Message, Queue, Ticket
+
+from .details import NOT_BLANK, PHONE, form_values
 
 # Priorities are stored as numbers (an index scan for "most urgent first"); the API says words.
 PRIORITY_NAME = {priority.value: priority.name.lower() for priority in Ticket.Priority}
@@ -28,6 +35,46 @@ class PriorityField(serializers.ChoiceField):
 
     def to_internal_value(self, data):
         return PRIORITY_BY_NAME[super().to_internal_value(data)]
+
+
+class Input(serializers.Serializer):
+    """A request body: a field the operation does not have is an error naming it (a misspelt
+    "priorty" is not silently ignored); the schema says so with additionalProperties: false."""
+
+    # Sent by HTML forms and browsers' session clients; never data.
+    IGNORED = frozenset({"csrfmiddlewaretoken"})
+
+    def to_internal_value(self, data):
+        known = set(self.fields) | self.IGNORED
+        unknown = (
+            sorted(str(name) for name in data if name not in known) if hasattr(data, "keys") else []
+        )
+        errors = {name: [_("There is no such field.")] for name in unknown}
+        errors |= self.blank_form_values(data)
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if errors and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**error.detail, **errors}) from None
+            raise
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+    def blank_form_values(self, data) -> dict:
+        """An empty form (multipart or urlencoded) value for a field that may not be blank: DRF
+        takes it as "not sent" when the field is optional, where the same "" in JSON is an
+        error; both are errors here."""
+        if not hasattr(data, "getlist"):
+            return {}
+        return {
+            name: [_("This field may not be blank.")]
+            for name, field in self.fields.items()
+            if name in data
+            and not field.read_only
+            and getattr(field, "allow_blank", True) is False
+            and "" in data.getlist(name)
+        }
 
 
 class Problem(serializers.Serializer):
@@ -213,45 +260,24 @@ class MessageCreatedSerializer(serializers.Serializer):
 # Tickets, write
 
 
-@extend_schema_field(
-    {
-        "type": "object",
-        "additionalProperties": {"oneOf": [{"type": "string"}, {"type": "boolean"}]},
-        "example": {
-            "transaction_reference": "TRX-20261121-8F3K2Q",
-            "amount": "45.000",
-            "currency": "IDR",
-            "occurred_at": "2026-11-21T09:30",
-            "payment_method": "qris",
-            "merchant": "Kopi Kenangan",
-        },
-    }
-)
+@extend_schema_field({"type": "object", "description": "See the category's variant."})
 class DetailsField(serializers.Field):
-    """The category's structured fields: an object (JSON) or a JSON string (multipart)."""
+    """The category's structured fields: an object (JSON), or in multipart/form-data a part
+    holding the object as JSON. Each value is checked against its field in validate()."""
 
-    default_error_messages = {"invalid": _("Send the details as an object of field: value.")}
+    default_error_messages = {
+        "invalid": gettext_lazy("Send the details as an object of field: value.")
+    }
 
     def to_internal_value(self, data):
-        if isinstance(data, str):
+        if isinstance(data, str) and isinstance(self.root.initial_data, QueryDict):
             try:
                 data = json.loads(data) if data.strip() else {}
             except ValueError:
                 self.fail("invalid")
         if not isinstance(data, dict):
             self.fail("invalid")
-        cleaned = {}
-        for name, value in data.items():
-            if isinstance(value, bool):
-                value = "yes" if value else "no"
-            elif isinstance(value, int | float):
-                value = str(value)
-            elif value is None:
-                value = ""
-            elif not isinstance(value, str):
-                self.fail("invalid")
-            cleaned[str(name)] = value
-        return cleaned
+        return data
 
     def to_representation(self, value):
         return value
@@ -261,7 +287,7 @@ def _uploads(view_request) -> list:
     return view_request.FILES.getlist("attachments") if view_request is not None else []
 
 
-class TicketCreateSerializer(serializers.Serializer):
+class TicketCreateSerializer(Input):
     """Validated by the category's web form (tickets.forms.CATEGORY_FORMS), so the API accepts
     exactly what the form accepts."""
 
@@ -278,6 +304,14 @@ class TicketCreateSerializer(serializers.Serializer):
         required=False, max_length=100, allow_blank=True, help_text="The FAQ article read first."
     )
 
+    def validate_phone(self, value: str) -> str:
+        """Checked even where it is not used (a signed-in customer's), as the schema says."""
+        if not re.fullmatch(PHONE, value):
+            raise serializers.ValidationError(
+                _("Enter a phone number such as 0812 3456 7890 or +62 812 3456 7890.")
+            )
+        return value
+
     def validate(self, attrs):
         request = self.context["request"]
         category = Category.objects.select_related("queue").filter(
@@ -290,8 +324,9 @@ class TicketCreateSerializer(serializers.Serializer):
         signed_in = request.user.is_authenticated and not roles.is_staff_member(request.user)
         form_class = CATEGORY_FORMS[topic.code]
         details = attrs.get("details", {})
+        values, errors = form_values(form_class, details)
         data = {
-            **{name: value for name, value in details.items() if name in form_class.detail_fields},
+            **values,
             "subject": attrs["subject"],
             "description": attrs["description"],
             "idempotency_token": str(uuid.uuid4()),
@@ -301,12 +336,11 @@ class TicketCreateSerializer(serializers.Serializer):
             data |= {key: attrs.get(key, "") for key in ("email", "name", "phone")}
         form = form_class(data, {"attachments": _uploads(request)}, signed_in=signed_in)
         unknown = sorted(set(details) - set(form_class.detail_fields))
-        errors = {}
         if not form.is_valid():
             for field, messages in form.errors.items():
                 name = f"details.{field}" if field in form_class.detail_fields else field
                 name = "non_field_errors" if field == "__all__" else name
-                errors[name] = list(messages)
+                errors.setdefault(name, list(messages))
         for name in unknown:
             errors[f"details.{name}"] = [_("This topic has no such field.")]
         if errors:
@@ -326,9 +360,7 @@ class TicketCreateSerializer(serializers.Serializer):
 
 
 class TicketCreateMultipartSerializer(TicketCreateSerializer):
-    details = serializers.CharField(
-        required=False, help_text="The details object, JSON-encoded (see the JSON body)."
-    )
+    # `details` stays an object: a multipart part holding an object is JSON (OpenAPI 3.0).
     attachments = serializers.ListField(
         child=serializers.FileField(),
         required=False,
@@ -363,7 +395,7 @@ REPLY_STATUSES = [
 ]
 
 
-class MessageCreateSerializer(serializers.Serializer):
+class MessageCreateSerializer(Input):
     body = serializers.CharField(max_length=10_000)
     status = serializers.ChoiceField(
         choices=REPLY_STATUSES,
@@ -383,7 +415,7 @@ class MessageCreateMultipartSerializer(MessageCreateSerializer):
     attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
 
 
-class NoteCreateSerializer(serializers.Serializer):
+class NoteCreateSerializer(Input):
     body = serializers.CharField(max_length=10_000)
 
     def validate(self, attrs):
@@ -395,7 +427,7 @@ class NoteCreateMultipartSerializer(NoteCreateSerializer):
     attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=5)
 
 
-class TicketUpdateSerializer(serializers.Serializer):
+class TicketUpdateSerializer(Input):
     """Staff changes; each field given is applied through its service, all or nothing."""
 
     status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
@@ -417,11 +449,11 @@ class TicketUpdateSerializer(serializers.Serializer):
         return attrs
 
 
-class MergeSerializer(serializers.Serializer):
+class MergeSerializer(Input):
     into = serializers.CharField(max_length=20, help_text="Reference of the ticket to keep.")
 
 
-class RatingSerializer(serializers.Serializer):
+class RatingSerializer(Input):
     score = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
@@ -474,8 +506,54 @@ class MeSerializer(serializers.Serializer):
     )
 
 
-class MeUpdateSerializer(serializers.Serializer):
-    language = serializers.ChoiceField(choices=settings.LANGUAGES)
+class MeUpdateSerializer(Input):
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+
+# Query parameters: validated by these serializers and documented from them, so the schema and
+# the answers agree about what is a valid request.
+
+
+@extend_schema_field({"type": "string", "enum": list(LANGUAGE_CODES)})
+class LanguageField(serializers.CharField):
+    """A content language; regional spellings (`en-US`, `zh_Hans`, `zh-CN`) are read as theirs."""
+
+    def to_internal_value(self, data):
+        language = known_language(super().to_internal_value(data))
+        if language is None:
+            raise serializers.ValidationError(
+                _("One of %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)}, code="invalid"
+            )
+        return language
+
+
+class LanguageQuery(serializers.Serializer):
+    lang = LanguageField(
+        required=False,
+        help_text="Content language; default: Accept-Language, else the site's.",
+    )
+
+
+class FaqArticlesQuery(LanguageQuery):
+    category = serializers.SlugField(required=False, help_text="A topic's slug.")
+
+
+class FaqSearchQuery(LanguageQuery):
+    q = serializers.CharField(
+        trim_whitespace=False,
+        validators=[RegexValidator(NOT_BLANK, gettext_lazy("Type what you are looking for."))],
+        help_text="The words.",
+    )
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=20)
+
+
+class FaqSuggestionsQuery(LanguageQuery):
+    q = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, help_text="The subject typed so far."
+    )
+    category = serializers.ChoiceField(
+        choices=Category.Code.choices, required=False, help_text="The ticket category chosen."
+    )
 
 
 # FAQ
@@ -529,7 +607,7 @@ class FaqSearchSerializer(serializers.Serializer):
     results = FaqHitSerializer(many=True, source="hits")
 
 
-class FaqFeedbackSerializer(serializers.Serializer):
+class FaqFeedbackSerializer(Input):
     helpful = serializers.BooleanField()
     comment = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 

@@ -11,9 +11,9 @@ LANGUAGE_CODES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAG
 SEARCH_CONFIGS = {"id": "indonesian", "en": "english", "zh-hans": "simple"}
 
 
-def normalize_language(code: str | None) -> str:
-    """One of LANGUAGE_CODES: `zh-Hans`, `zh_hans` and `en-us` become `zh-hans` and `en`; anything
-    unknown becomes the site's default language."""
+def known_language(code: str | None) -> str | None:
+    """One of LANGUAGE_CODES: `zh-Hans`, `zh_hans`, `zh-CN` and `en-us` become `zh-hans` and
+    `en`; None for a language we do not write in."""
     code = (code or "").strip().lower().replace("_", "-")
     if code in LANGUAGE_CODES:
         return code
@@ -21,7 +21,12 @@ def normalize_language(code: str | None) -> str:
     for known in LANGUAGE_CODES:
         if known.split("-")[0] == base:
             return known
-    return settings.LANGUAGE_CODE
+    return None
+
+
+def normalize_language(code: str | None) -> str:
+    """known_language, or the site's default language for anything unknown."""
+    return known_language(code) or settings.LANGUAGE_CODE
 
 
 def current_language() -> str:

@@ -61,8 +61,9 @@ class Me(APIView):
         serializer = serializers.MeUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = request.user
-        user.language = serializer.validated_data["language"]
-        user.save(update_fields=["language"])
+        if "language" in serializer.validated_data:
+            user.language = serializer.validated_data["language"]
+            user.save(update_fields=["language"])
         return Response(self._me(request))
 
     @staticmethod

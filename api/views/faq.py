@@ -5,20 +5,18 @@ import hashlib
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
-    OpenApiParameter,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, generics, pagination
+from rest_framework import exceptions, generics
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from faq import deflection, services
-from faq.languages import current_language, normalize_language
+from faq.languages import current_language
 from faq.models import Article
 from faq.models import Category as FaqCategory
 from faq.ratelimits import rate_limited
@@ -26,18 +24,11 @@ from faq.search import search_articles
 from faq.search.text import MAX_QUERY_LENGTH
 from faq.views import SUGGESTIONS
 from faq.visitors import set_visitor_cookie, visitor_id
-from tickets.models import Category as TicketCategory
 
 from .. import serializers
+from ..pagination import PageNumbers
 from ..throttles import THROTTLES
 
-LANG = OpenApiParameter(
-    "lang",
-    OpenApiTypes.STR,
-    enum=["id", "en", "zh-hans"],
-    description="Content language; default: Accept-Language, else the site's.",
-)
-SEARCH_LIMIT_MAX = 50
 HIT_EXAMPLE = {
     "query": "refund qris",
     "language": "en",
@@ -57,9 +48,16 @@ HIT_EXAMPLE = {
 }
 
 
+def query_of(request, serializer_class=serializers.LanguageQuery) -> dict:
+    """The request's query parameters, validated (a 400 problem names the wrong ones)."""
+    # A plain dict: an empty value is then checked (`?lang=` is an error), not taken as absent.
+    query = serializer_class(data=request.query_params.dict())
+    query.is_valid(raise_exception=True)
+    return query.validated_data
+
+
 def language_of(request) -> str:
-    asked = request.query_params.get("lang")
-    return normalize_language(asked) if asked else current_language()
+    return query_of(request).get("lang") or current_language()
 
 
 def voter_id(request) -> str:
@@ -78,7 +76,7 @@ def remember_visitor(request, response: Response) -> Response:
 @extend_schema(
     summary="FAQ topics",
     description="The topics with published articles, each with its most read articles.",
-    parameters=[LANG],
+    parameters=[serializers.LanguageQuery],
     responses=serializers.FaqCategorySerializer(many=True),
     tags=["faq"],
 )
@@ -125,17 +123,15 @@ def article_data(article: Article, language: str, *, detail: bool = False) -> di
     return data
 
 
-class ArticlePages(pagination.PageNumberPagination):
+class ArticlePages(PageNumbers):
     page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 @extend_schema_view(
     get=extend_schema(
         summary="FAQ articles",
         description="Published articles, most read first; `category` filters by topic slug.",
-        parameters=[LANG, OpenApiParameter("category", OpenApiTypes.STR)],
+        parameters=[serializers.FaqArticlesQuery],
         tags=["faq"],
     )
 )
@@ -151,7 +147,7 @@ class FaqArticles(generics.ListAPIView):
             .select_related("category")
             .prefetch_related("translations")
         )
-        category = self.request.query_params.get("category")
+        category = query_of(self.request, serializers.FaqArticlesQuery).get("category")
         if category:
             articles = articles.filter(category__slug=category)
         return articles
@@ -166,7 +162,7 @@ class FaqArticles(generics.ListAPIView):
 @extend_schema(
     summary="An FAQ article",
     description="Its markdown and sanitised HTML, in the language asked or the nearest one.",
-    parameters=[LANG],
+    parameters=[serializers.LanguageQuery],
     responses=serializers.FaqArticleDetailSerializer,
     tags=["faq"],
 )
@@ -193,8 +189,9 @@ class SearchView(APIView):
     def get_throttles(self):
         return [throttle() for throttle in THROTTLES]
 
-    def query(self, request) -> str:
-        return " ".join(request.query_params.get("q", "").split())[:MAX_QUERY_LENGTH]
+    @staticmethod
+    def words(query: dict) -> str:
+        return " ".join(query["q"].split())[:MAX_QUERY_LENGTH]
 
 
 def results_data(results) -> dict:
@@ -213,11 +210,7 @@ def results_data(results) -> dict:
     summary="Search the FAQ",
     description="Full-text search in id, en and zh-hans, typo-tolerant; falls back to other "
     "languages when nothing matches (see `fallback_language`). Rate-limited.",
-    parameters=[
-        LANG,
-        OpenApiParameter("q", OpenApiTypes.STR, required=True, description="The words."),
-        OpenApiParameter("limit", OpenApiTypes.INT, description="1 to 50, default 20."),
-    ],
+    parameters=[serializers.FaqSearchQuery],
     responses=serializers.FaqSearchSerializer,
     examples=[OpenApiExample("Refund", HIT_EXAMPLE, response_only=True)],
     extensions={"x-throttle": ["search-user", "search-ip"]},
@@ -225,16 +218,9 @@ def results_data(results) -> dict:
 )
 class FaqSearch(SearchView):
     def get(self, request) -> Response:
-        try:
-            limit = int(request.query_params.get("limit", 20))
-        except ValueError:
-            raise exceptions.ValidationError({"limit": ["A whole number from 1 to 50."]}) from None
-        if not 1 <= limit <= SEARCH_LIMIT_MAX:
-            raise exceptions.ValidationError({"limit": ["A whole number from 1 to 50."]})
-        query = self.query(request)
-        if not query:
-            raise exceptions.ValidationError({"q": ["Type what you are looking for."]})
-        results = search_articles(query, language_of(request), limit=limit)
+        query = query_of(request, serializers.FaqSearchQuery)
+        language = query.get("lang") or current_language()
+        results = search_articles(self.words(query), language, limit=query["limit"])
         return Response(results_data(results))
 
 
@@ -243,11 +229,7 @@ class FaqSearch(SearchView):
     description="What the ticket form shows while the customer types: up to 3 articles for "
     "the subject so far, ranked towards the chosen ticket category. Counted for the "
     "deflection report. Rate-limited.",
-    parameters=[
-        LANG,
-        OpenApiParameter("q", OpenApiTypes.STR, required=True, description="The subject."),
-        OpenApiParameter("category", OpenApiTypes.STR, enum=TicketCategory.Code.values),
-    ],
+    parameters=[serializers.FaqSuggestionsQuery],
     responses=serializers.FaqSearchSerializer,
     examples=[OpenApiExample("Refund", HIT_EXAMPLE, response_only=True)],
     extensions={"x-throttle": ["search-user", "search-ip"]},
@@ -255,10 +237,11 @@ class FaqSearch(SearchView):
 )
 class FaqSuggestions(SearchView):
     def get(self, request) -> Response:
-        query = self.query(request)
-        topic = deflection.valid_ticket_category(request.query_params.get("category"))
+        query = query_of(request, serializers.FaqSuggestionsQuery)
+        topic = query.get("category", "")
+        language = query.get("lang") or current_language()
         results = search_articles(
-            query, language_of(request), limit=SUGGESTIONS, ticket_category=topic or None
+            self.words(query), language, limit=SUGGESTIONS, ticket_category=topic or None
         )
         if results:
             deflection.record_suggestions_shown(

@@ -5,15 +5,12 @@ on the web) and every change goes through tickets.services, so redaction, routin
 notifications and webhooks behave as in the web UI.
 """
 
-from datetime import UTC
-
-from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import transaction
 from django.http import Http404
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -22,8 +19,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, generics, pagination, status
-from rest_framework.filters import OrderingFilter
+from rest_framework import exceptions, generics, status
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -37,6 +33,13 @@ from tickets.views.portal import attachment_response, customer_contact
 
 from .. import idempotency, serializers
 from ..authentication import GuestGrant, viewer_of
+from ..filtering import (
+    NoBlankFilters,
+    StrictBooleanFilter,
+    StrictOrderingFilter,
+    UtcDateTimeFilter,
+)
+from ..pagination import Cursor
 from ..permissions import ApiKeyScope, IsAuthenticatedOrGuest, IsStaff
 from ..throttles import THROTTLES
 
@@ -99,6 +102,20 @@ def get_ticket(request, reference: str) -> Ticket:
     return get_ticket_for(viewer, reference, as_customer=not viewer.is_staff)
 
 
+MULTIPART = {
+    serializers.TicketCreateSerializer: serializers.TicketCreateMultipartSerializer,
+    serializers.MessageCreateSerializer: serializers.MessageCreateMultipartSerializer,
+    serializers.NoteCreateSerializer: serializers.NoteCreateMultipartSerializer,
+}
+
+
+def by_content_type(request, serializer_class):
+    """The serializer of the body as sent: a multipart body has its files among its fields."""
+    if request.content_type.startswith("multipart/"):
+        return MULTIPART[serializer_class]
+    return serializer_class
+
+
 def thread_of(ticket: Ticket, *, staff: bool):
     messages = ticket.messages.select_related("author_user", "author_contact").prefetch_related(
         "attachments"
@@ -117,36 +134,30 @@ def redactions_at(ticket: Ticket, at) -> list[str]:
     )
 
 
-class TicketCursor(pagination.CursorPagination):
+class TicketCursor(Cursor):
     page_size = 25
-    page_size_query_param = "page_size"
-    max_page_size = 100
     ordering = "-created_at"
 
 
-class UtcDateTimeField(IsoDateTimeField):
-    """ISO 8601, given to the database in UTC: PostgreSQL refuses offsets beyond ±15:59,
-    which ISO 8601 allows."""
-
-    def to_python(self, value):
-        parsed = super().to_python(value)
-        try:
-            return parsed.astimezone(UTC) if parsed and parsed.tzinfo else parsed
-        except OverflowError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-
-class UtcDateTimeFilter(filters.IsoDateTimeFilter):
-    field_class = UtcDateTimeField
+SLUG = r"^[-a-zA-Z0-9_]+$"
+ASSIGNEE = r"^(?:me|none|[0-9]+)$"
 
 
 class TicketFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=Ticket.Status.choices)
     priority = filters.ChoiceFilter(choices=serializers.PRIORITY_CHOICES, method="by_priority")
     category = filters.ChoiceFilter(field_name="category_id", choices=Category.Code.choices)
-    queue = filters.CharFilter(field_name="queue__slug", help_text="Queue slug (staff).")
+    queue = filters.CharFilter(
+        field_name="queue__slug",
+        help_text="Queue slug (staff).",
+        validators=[
+            RegexValidator(SLUG, gettext_lazy("A queue's slug: letters, digits, - and _."))
+        ],
+    )
     assignee = filters.CharFilter(
-        method="by_assignee", help_text='"me", "none", or a user id (staff).'
+        method="by_assignee",
+        help_text='"me", "none", or a user id (staff).',
+        validators=[RegexValidator(ASSIGNEE, gettext_lazy('"me", "none", or a user id.'))],
     )
     created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = UtcDateTimeFilter(field_name="created_at", lookup_expr="lt")
@@ -155,11 +166,12 @@ class TicketFilter(filters.FilterSet):
         lookup_expr="gte",
         help_text="Changed or answered since (for polling).",
     )
-    open = filters.BooleanFilter(method="by_open", help_text="Only open (or only finished).")
+    open = StrictBooleanFilter(method="by_open", help_text="Only open (or only finished).")
 
     class Meta:
         model = Ticket
         fields = []
+        form = NoBlankFilters
 
     def by_priority(self, queryset, name, value):
         return queryset.filter(priority=serializers.PRIORITY_BY_NAME[value])
@@ -169,7 +181,7 @@ class TicketFilter(filters.FilterSet):
             return queryset.filter(assignee=self.request.user.pk or 0)
         if value == "none":
             return queryset.filter(assignee__isnull=True)
-        return queryset.filter(assignee=int(value)) if value.isdigit() else queryset.none()
+        return queryset.filter(assignee=int(value))
 
     def by_open(self, queryset, name, value):
         if value is None:
@@ -183,6 +195,16 @@ class TicketFilter(filters.FilterSet):
         description="Customers: the tickets they asked (a guest link: its ticket). Staff: the "
         "tickets of their queues (admins: all). Cursor-paginated, newest first by default.",
         responses=serializers.TicketSerializer(many=True),
+        parameters=[
+            OpenApiParameter("priority", OpenApiTypes.STR, enum=list(serializers.PRIORITY_BY_NAME)),
+            OpenApiParameter("queue", OpenApiTypes.STR, pattern=SLUG, description="Queue slug."),
+            OpenApiParameter(
+                "assignee",
+                OpenApiTypes.STR,
+                pattern=ASSIGNEE,
+                description='"me", "none", or a user id (staff).',
+            ),
+        ],
         tags=["tickets"],
     ),
     post=extend_schema(
@@ -198,6 +220,7 @@ class TicketFilter(filters.FilterSet):
                 idempotency.HEADER,
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
+                pattern=idempotency.KEY_PATTERN,
                 description="Any unique string per intended ticket, e.g. a UUID (max 255).",
             )
         ],
@@ -224,7 +247,7 @@ class TicketFilter(filters.FilterSet):
 class TicketListCreate(generics.ListCreateAPIView):
     pagination_class = TicketCursor
     filterset_class = TicketFilter
-    filter_backends = [filters.DjangoFilterBackend, OrderingFilter]
+    filter_backends = [filters.DjangoFilterBackend, StrictOrderingFilter]
     ordering_fields = ["created_at", "last_activity_at", "priority"]
     throttle_scope = "create"
 
@@ -258,7 +281,7 @@ class TicketListCreate(generics.ListCreateAPIView):
         return tickets
 
     def create(self, request, *args, **kwargs):
-        serializer = serializers.TicketCreateSerializer(
+        serializer = by_content_type(request, serializers.TicketCreateSerializer)(
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
@@ -436,7 +459,7 @@ class TicketMessages(APIView):
 
     def post(self, request, reference: str) -> Response:
         ticket = get_ticket(request, reference)
-        serializer = serializers.MessageCreateSerializer(
+        serializer = by_content_type(request, serializers.MessageCreateSerializer)(
             data=request.data, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
@@ -492,7 +515,7 @@ class TicketNotes(APIView):
 
     def post(self, request, reference: str) -> Response:
         ticket = get_ticket(request, reference)
-        serializer = serializers.NoteCreateSerializer(
+        serializer = by_content_type(request, serializers.NoteCreateSerializer)(
             data=request.data, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
