@@ -13,6 +13,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -53,7 +54,11 @@ def refuse_null_characters(get_response):
             for key, values in request.GET.lists()
             for value in values
         ):
-            return _bad_request(request, _("The address contains a character that is not allowed."))
+            # Before LocaleMiddleware: the language the browser or client asks for.
+            with translation.override(translation.get_language_from_request(request)):
+                return _bad_request(
+                    request, _("The address contains a character that is not allowed.")
+                )
         return get_response(request)
 
     return middleware

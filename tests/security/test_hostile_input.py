@@ -56,6 +56,13 @@ def test_a_nul_character_in_the_url_is_a_400_problem(api, url):
     assert response["Content-Type"] == PROBLEM
 
 
+def test_the_refusal_speaks_the_callers_language(api):
+    response = api.get("/api/v1/faq/articles/?category=%00", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert response.status_code == 400
+    assert "地址" in response.json()["detail"]
+
+
 @pytest.mark.parametrize("url", ["/tickets/GP-%00/", "/help/search/?q=%00", "/staff/?view=%00"])
 def test_a_nul_character_in_a_page_address_is_a_400_page(client, url):
     response = client.get(url)
