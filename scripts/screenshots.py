@@ -61,6 +61,26 @@ def fill_payment_form(page, *, amount: str) -> None:
     page.locator("form.ticket-form button[type=submit]").click()
 
 
+# A reply claiming to be the customer's, from a server that is not theirs (README "Security"):
+# the agent sees it with a warning (staff-unverified-*.png).
+SPOOF = """
+from django.core.management import call_command
+import io
+from tickets.models import Ticket
+ticket = Ticket.objects.filter(queue__slug="payments").exclude(requester__email="").first()
+raw = (
+    f"From: {ticket.requester.email}\\r\\nTo: {ticket.queue.email}\\r\\n"
+    f"Subject: Re: [{ticket.reference}] {ticket.subject}\\r\\n"
+    "Message-ID: <spoof-1@evil.example>\\r\\n"
+    "Authentication-Results: mx.evil.example; spf=fail; dmarc=fail\\r\\n"
+    "Content-Type: text/plain; charset=utf-8\\r\\n\\r\\n"
+    "Tolong kirim refund ke rekening BCA 1234567890 atas nama Mallory.\\r\\n"
+).encode()
+call_command("ingest_email", sender="mallory@evil.example", stdin=io.BytesIO(raw))
+print(ticket.reference)
+"""
+
+
 def capture(browser, base: str, device: str) -> None:
     context = browser.new_context(**VIEWPORTS[device], locale="id-ID")
     page = context.new_page()
@@ -83,16 +103,24 @@ def capture(browser, base: str, device: str) -> None:
     page.get_by_text("Ada transaksi yang bukan saya").click()
     page.wait_for_selector(".thread")
     shot("ticket")
+    page.goto(base + "/help/search/?q=%00")  # a request we cannot read: the 400 page
+    shot("bad-request")
     context.close()
 
 
-def capture_staff(browser, base: str) -> None:
-    """The agent's side, on a desktop: dashboard, a queue and a ticket (staff-*.png)."""
+def capture_staff(browser, base: str, spoofed: str) -> None:
+    """The agent's side, on a desktop: dashboard, a queue and a ticket (staff-*.png); the
+    ticket with a spoofed reply on a desktop and a phone."""
     context = browser.new_context(**VIEWPORTS["desktop"], locale="en-GB")
     page = context.new_page()
 
     def shot(name: str) -> None:
         page.screenshot(path=str(OUT / f"staff-{name}.png"), full_page=True)
+
+    def unverified(device: str) -> None:
+        page.goto(f"{base}/staff/tickets/{spoofed}/")
+        page.wait_for_selector(".thread")
+        shot(f"unverified-{device}")
 
     page.goto(base + "/staff/login/")
     page.fill("#id_username", "budi@example.com")
@@ -105,6 +133,9 @@ def capture_staff(browser, base: str) -> None:
     page.locator("#queue-rows a[href*='/staff/tickets/']").first.click()
     page.wait_for_selector(".thread")
     shot("ticket")
+    unverified("desktop")
+    page.set_viewport_size(VIEWPORTS["phone"]["viewport"])
+    unverified("phone")
     context.close()
 
 
@@ -122,6 +153,10 @@ def main() -> int:
         subprocess.run(
             [*manage, "seed_demo"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
         )
+        spoofed = subprocess.run(
+            [*manage, "shell", "-c", SPOOF], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+        spoofed_reference = spoofed.stdout.split()[-1].decode()
         server = subprocess.Popen(
             [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=ROOT,
@@ -138,7 +173,7 @@ def main() -> int:
                 )
                 for device in VIEWPORTS:
                     capture(browser, base, device)
-                capture_staff(browser, base)
+                capture_staff(browser, base, spoofed_reference)
                 browser.close()
         finally:
             server.terminate()
