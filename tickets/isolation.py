@@ -4,14 +4,16 @@ a time limit and a memory limit, and get its result back.
 The child is a fork of this process: it starts at once, with everything imported, and it only
 computes (no database, no logging, no files). It is killed when it takes longer than `seconds`.
 It may allocate at most `memory` bytes: RLIMIT_AS caps its address space at what it was forked
-with plus `memory`, after it has claimed the free blocks of the parent's heap (without touching
-their pages), which it would otherwise fill unseen by the limit; a long-running worker that once
-decoded large images has plenty. Whatever the child allocated goes back to the system when it
-exits, so a burst of large photos never leaves a web or Celery worker bigger than it was (Pillow
-and malloc keep freed image memory otherwise). os.fork, not multiprocessing: a Celery prefork
+with plus `memory`, after it has claimed (without touching their pages) the free blocks of the
+parent's heap and the space its threads' arenas hold reserved, which it would otherwise fill
+unseen by the limit: a long-running worker that once decoded large images, or served requests
+on threads, has plenty. Whatever the child allocated goes back to the system when it exits, so
+a burst of large photos never leaves a web or Celery worker bigger than it was (Pillow and
+malloc keep freed image memory otherwise). os.fork, not multiprocessing: a Celery prefork
 child is a daemonic process, which multiprocessing refuses to give children.
 """
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -32,35 +34,37 @@ def _address_space() -> int:
 
 
 def _claim_free_heap() -> None:
-    """malloc every free block of at least SMALLEST_CLAIM that the heap already holds, and keep
-    them: what the child allocates afterwards is fresh address space. A block that needed fresh
-    address space is freed again and a smaller one tried."""
+    """malloc every block of at least SMALLEST_CLAIM that needs no fresh address space, and keep
+    them: free blocks of the parent's heap, and the space a thread's arena holds reserved (the
+    parent's threads leave such arenas, and the thread that forked may use one; glibc grows
+    into that space when a fresh mapping is refused). Called while no fresh address space may
+    be mapped, so a block that would need it is refused and a smaller one tried."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"))
     except OSError:
         return
     libc.malloc.restype = ctypes.c_void_p
     libc.malloc.argtypes = [ctypes.c_size_t]
-    libc.free.argtypes = [ctypes.c_void_p]
     size = LARGEST_CLAIM
     while size >= SMALLEST_CLAIM:
-        before = _address_space()
-        block = libc.malloc(size)
-        if block and _address_space() == before:
-            continue  # a free block of the parent's: keep it, try the same size again
-        if block:
-            libc.free(block)
-        size //= 2
+        if not libc.malloc(size):
+            size //= 2
 
 
 def _cap_memory(extra: int) -> None:
     """Limit this (child) process to `extra` bytes of memory beyond what it has now."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     try:
-        _claim_free_heap()
         size = _address_space()
     except OSError:  # no /proc: the cap is then absolute
         size = 0
-    resource.setrlimit(resource.RLIMIT_AS, (size + extra, size + extra))
+    else:
+        resource.setrlimit(resource.RLIMIT_AS, (size, hard))
+        with contextlib.suppress(MemoryError):  # Python needed fresh memory: claimed enough
+            _claim_free_heap()
+        size = _address_space()
+    cap = size + extra if hard == resource.RLIM_INFINITY else min(size + extra, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
 class Stopped(Exception):

@@ -1,6 +1,7 @@
 """tickets.isolation.run: a computation in a child process, with a time and a memory limit."""
 
 import os
+import threading
 
 import pytest
 
@@ -30,6 +31,12 @@ def test_it_stops_a_child_that_wants_too_much_memory():
         isolation.run(bytearray, 4096 * MB, seconds=10, memory=1024 * MB)
 
 
+def churn(rounds: int) -> None:
+    for _ in range(rounds):
+        blocks = [bytearray(3 * MB) for _ in range(5)]
+        del blocks
+
+
 def test_the_limit_holds_after_the_parent_has_freed_large_blocks():
     # A long-running web or Celery worker (or this test session after many images) holds free
     # blocks between the ones it still uses: a child filling them would be unseen by RLIMIT_AS.
@@ -42,6 +49,21 @@ def test_the_limit_holds_after_the_parent_has_freed_large_blocks():
         isolation.run(lambda size: len(bytearray(size)), 16 * MB, seconds=10, memory=8 * MB)
     assert isolation.run(lambda size: len(bytearray(size)), 4 * MB, seconds=10, memory=8 * MB)
     assert len(kept) == 6
+
+
+def test_the_limit_holds_after_threads_have_allocated():
+    # Threads (runserver's, the test live server's) leave malloc arenas that hold address space
+    # reserved; glibc grows into it when a fresh mapping is refused, unseen by RLIMIT_AS.
+    threads = [threading.Thread(target=churn, args=(100,)) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    churn(100)
+    for thread in threads:
+        thread.join()
+
+    with pytest.raises(isolation.Stopped, match="memory"):
+        isolation.run(lambda size: len(bytearray(size)), 16 * MB, seconds=10, memory=8 * MB)
+    assert isolation.run(lambda size: len(bytearray(size)), 4 * MB, seconds=10, memory=8 * MB)
 
 
 def test_a_child_that_dies_is_reported():
