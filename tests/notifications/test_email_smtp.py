@@ -11,7 +11,7 @@ import pytest
 from tests.factories import ContactFactory
 from tests.portal.conftest import VALID, as_guest
 from tickets import links, services
-from tickets.models import Message, Queue, Ticket
+from tickets.models import Message, Notification, Queue, Ticket
 from tickets.notifications import inbound
 from tickets.notifications.rendering import reply_tag
 
@@ -22,9 +22,14 @@ DOMAIN = "helpdesk.localhost"
 
 
 def _only(recorder, count: int):
-    """Wait for `count` emails, then make sure no more come."""
+    """Wait for `count` emails, then make sure no more come: the outbox holds exactly `count`
+    emails, each marked sent (a row is sent at most once), and the server got exactly those."""
     messages = recorder.wait_for(count, timeout=30)
-    time.sleep(1.0)
+    emails = Notification.objects.filter(channel=Notification.Channel.EMAIL)
+    deadline = time.monotonic() + 10  # the worker marks a row sent just after the server's 250
+    while emails.exclude(status=Notification.Status.SENT).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(emails.values_list("status", flat=True)) == [Notification.Status.SENT] * count
     assert len(recorder.messages) == count
     return messages
 
