@@ -1,21 +1,34 @@
-"""What follows from a ticket change, decided in one place.
+"""What follows from a ticket change: the subscribers of ticket events.
 
 Every change a service makes writes a TicketEvent through services.record_event(), which calls
-on_ticket_event() in the same transaction. Subsystems that react to ticket changes (SLA timers,
-the notification outbox, the API's outbound webhooks) subscribe here, so no service has to
-remember to call them and no channel (web, API, email, admin) can skip them. A reaction must not
-call back into services that record events for the same ticket, or it would react to itself.
+on_ticket_event() in the same transaction. Apps that react to ticket changes (SLA timers, the
+notification outbox, the API's outbound webhooks) subscribe in their AppConfig.ready(), so no
+service has to remember to call them, no channel (web, API, email, admin) can skip them, and the
+ticket domain imports none of them. A reaction must not call back into services that record
+events for the same ticket, or it would react to itself.
 """
 
-from api import webhooks
+from collections.abc import Callable
 
-from . import notifications
 from .models import TicketEvent
-from .sla import engine as sla_engine
+
+Reaction = Callable[[TicketEvent], None]
+
+_reactions: list[Reaction] = []
+
+
+def subscribe(reaction: Reaction) -> Reaction:
+    """Call `reaction(event)` for every ticket event, after those subscribed before it."""
+    if reaction not in _reactions:
+        _reactions.append(reaction)
+    return reaction
+
+
+def subscribers() -> tuple[Reaction, ...]:
+    return tuple(_reactions)
 
 
 def on_ticket_event(event: TicketEvent) -> None:
     """Called inside the transaction that wrote `event`; raising rolls the whole change back."""
-    sla_engine.on_ticket_event(event)
-    notifications.on_ticket_event(event)
-    webhooks.on_ticket_event(event)
+    for reaction in _reactions:
+        reaction(event)
