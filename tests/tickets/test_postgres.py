@@ -31,8 +31,8 @@ def test_it_serves_a_queues_open_tickets_from_the_partial_index(payments):
     with connection.cursor() as cursor:
         # Three rows: left to itself the planner may sort them (statistics other tests left
         # decide); the question is whether the index can serve the order, so sorting is off.
-        cursor.execute("SET enable_seqscan = off")
-        cursor.execute("SET enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute(
             "EXPLAIN SELECT id FROM tickets_ticket WHERE queue_id = %s "
             "AND status IN ('new', 'open', 'pending_customer', 'on_hold') "
