@@ -175,7 +175,7 @@ def test_it_lists_tickets_breaching_soon_and_breached(policy, agent, frozen_time
 @pytest.mark.postgres
 def test_it_sorts_a_queue_by_next_due_from_the_partial_index(payments):
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(
             "EXPLAIN SELECT id FROM tickets_ticket WHERE queue_id = %s "
             "AND status IN ('new', 'open', 'pending_customer', 'on_hold') "

@@ -369,7 +369,7 @@ def test_it_finds_due_timers_through_the_partial_indexes(hour_policy):
 
     _file()
     with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
         plans = {}
         for name, column, status in (
             ("sla_timer_running_due", "due_at", "AND status = 'running'"),
