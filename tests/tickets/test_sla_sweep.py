@@ -368,7 +368,7 @@ def test_it_finds_due_timers_through_the_partial_indexes(hour_policy):
     from django.db import connection
 
     _file()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:  # SET LOCAL: this block only
         cursor.execute("SET LOCAL enable_seqscan = off")
         plans = {}
         for name, column, status in (
