@@ -170,6 +170,8 @@ INSTALLED_APPS = [
     "tickets",
     "faq",
     "api",
+    "portal",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -186,7 +188,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tickets.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "tickets.middleware.StaffIdleTimeoutMiddleware",
+    "staff.middleware.StaffIdleTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

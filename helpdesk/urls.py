@@ -7,10 +7,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/ops/ping-worker/", views.ping_worker, name="ping-worker"),
     path("admin/", admin.site.urls),
-    path("staff/", include("tickets.staff_urls")),
+    path("staff/", include("staff.urls")),
     path("help/", include("faq.urls")),
     path("api/", include("api.urls")),
-    path("", include("tickets.urls")),
+    path("", include("portal.urls")),
 ]
 
 # Problem JSON under /api/, translated pages elsewhere; 503 when the database is down.

@@ -154,6 +154,19 @@ def get_or_create_contact(
     return contact
 
 
+def customer_contact(user) -> Contact | None:
+    """The contact of a signed-in customer, created (and linked) on first use."""
+    if not user.is_authenticated:
+        return None
+    contact = getattr(user, "contact", None)
+    if contact is None:
+        contact = get_or_create_contact(email=user.email, name=user.name, language=user.language)
+        if contact.user_id is None:
+            contact.user = user
+            contact.save(update_fields=["user"])
+    return contact
+
+
 def create_ticket(
     *,
     requester: Contact,

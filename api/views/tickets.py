@@ -27,9 +27,9 @@ from rest_framework.views import APIView
 from faq.deflection import record_ticket_submitted
 from tickets import assignment, links, services
 from tickets.access import get_attachment_for, get_ticket_for, tickets_for
+from tickets.attachments import attachment_response
 from tickets.models import Category, Message, Ticket, TicketEvent, User
-from tickets.services import Actor
-from tickets.views.portal import attachment_response, customer_contact
+from tickets.services import Actor, customer_contact
 
 from .. import idempotency, serializers
 from ..authentication import GuestGrant, viewer_of

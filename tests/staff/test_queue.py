@@ -224,7 +224,7 @@ def test_a_rare_word_is_found_through_the_indexes_and_a_common_one_row_by_row(
 ):
     """With a window of one ticket the first pass cannot fill the page, so the lookup through
     the full-text indexes runs; both passes find the same tickets, newest first."""
-    from tickets import staff_queue
+    from staff import queue as staff_queue
 
     monkeypatch.setattr(staff_queue, "SEARCH_WINDOW", window)
     now = timezone.now()

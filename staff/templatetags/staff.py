@@ -1,8 +1,8 @@
 from django import template
 from django.utils.translation import gettext as _
 
-from .. import roles
-from ..models import SLATimer
+from tickets import roles
+from tickets.models import SLATimer
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_ratelimit.decorators import ratelimit
 
-from .. import accounts
+from tickets import accounts
 
 
 class SignUpForm(forms.Form):

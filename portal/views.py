@@ -5,7 +5,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, pgettext
@@ -17,13 +17,13 @@ from django_ratelimit.decorators import ratelimit
 from kombu.exceptions import OperationalError as BrokerError
 
 from faq.deflection import record_ticket_submitted
-
-from .. import links, services
-from ..access import Viewer, get_attachment_for, get_ticket_for
-from ..forms import CATEGORY_FORMS, LinkRequestForm, RatingForm, ReplyForm, describe_details
-from ..models import Announcement, Category, Contact, Message, Ticket
-from ..services import Actor, ServiceError
-from ..tasks import send_access_link_task
+from tickets import links, services
+from tickets.access import Viewer, get_attachment_for, get_ticket_for
+from tickets.attachments import attachment_response
+from tickets.forms import CATEGORY_FORMS, LinkRequestForm, RatingForm, ReplyForm, describe_details
+from tickets.models import Announcement, Category, Message, Ticket
+from tickets.services import Actor, ServiceError, customer_contact
+from tickets.tasks import send_access_link_task
 
 REDACTION_NAMES = {
     "card": gettext_lazy("a card number"),
@@ -52,21 +52,6 @@ def redaction_notice(kinds: list[str]) -> str:
     return _(
         "For your safety we removed %(what)s from what you sent. We never need them to help you."
     ) % {"what": listed}
-
-
-def customer_contact(user) -> Contact | None:
-    """The contact of a signed-in customer, created (and linked) on first use."""
-    if not user.is_authenticated:
-        return None
-    contact = getattr(user, "contact", None)
-    if contact is None:
-        contact = services.get_or_create_contact(
-            email=user.email, name=user.name, language=user.language
-        )
-        if contact.user_id is None:
-            contact.user = user
-            contact.save(update_fields=["user"])
-    return contact
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -286,24 +271,6 @@ def ticket_rate(request: HttpRequest, reference: str) -> HttpResponse:
 def ticket_attachment(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
     attachment = get_attachment_for(Viewer.of(request), reference, attachment_id, as_customer=True)
     return attachment_response(attachment)
-
-
-def attachment_response(attachment) -> FileResponse:
-    """Always a download, never rendered by the browser: no sniffing, no scripts, no framing."""
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is no longer available.") from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @never_cache

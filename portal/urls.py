@@ -1,9 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import converters  # noqa: F401 (registers <ref:...>)
-from .notifications import views as notifications
-from .views import accounts, portal
+from tickets import converters  # noqa: F401 (registers <ref:...>)
+from tickets.notifications import views as notifications
+
+from . import accounts
+from . import views as portal
 
 urlpatterns = [
     path("", portal.home, name="home"),

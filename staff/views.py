@@ -17,7 +17,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import models, transaction
 from django.db.models import Count, Max, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,12 +29,15 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
-from .. import assignment, canned, presence, roles, services, staff_queue
-from ..access import Viewer, get_attachment_for, get_ticket_for
-from ..forms import AttachmentsField, describe_details
-from ..models import (
+from faq.deflection import deflection_report
+from tickets import assignment, canned, presence, roles, services
+from tickets.access import Viewer, get_attachment_for, get_ticket_for
+from tickets.attachments import attachment_response
+from tickets.forms import AttachmentsField, describe_details
+from tickets.models import (
     CannedResponse,
     Category,
+    CSATResponse,
     Notification,
     Queue,
     QueueMembership,
@@ -42,9 +45,11 @@ from ..models import (
     Ticket,
     User,
 )
-from ..services import Actor, ServiceError
-from ..sla import deadlines as sla_deadlines
-from .portal import attachment_response
+from tickets.services import Actor, ServiceError
+from tickets.sla import deadlines as sla_deadlines
+from tickets.sla.reports import attainment
+
+from . import queue as staff_queue
 
 
 def staff_required(view):
@@ -330,7 +335,6 @@ def save_view(request: HttpRequest) -> HttpResponse:
 
 
 def _without_cursor(query: str) -> str:
-    from django.http import QueryDict
 
     return _without(QueryDict(query), "after")
 
@@ -714,10 +718,6 @@ AGE_BUCKETS = [
 @staff_required
 def reports(request: HttpRequest) -> HttpResponse:
     """The lead's report over their queues: volume, SLA attainment, CSAT, deflection, backlog."""
-    from faq.deflection import deflection_report
-
-    from ..models import CSATResponse
-    from ..sla.reports import attainment
 
     user = request.user
     if not roles.is_lead(user):

@@ -27,9 +27,10 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Message, Queue, Ticket, User, queue_ids_visible_to
-from .models.tickets import sla_timers_prefetch
-from .sla import deadlines
+from tickets import roles
+from tickets.models import Category, Message, Queue, Ticket, User, queue_ids_visible_to
+from tickets.models.tickets import sla_timers_prefetch
+from tickets.sla import deadlines
 
 PAGE_SIZES = (25, 50, 100)
 CURSOR_SALT = "staff.queue-cursor"
@@ -128,7 +129,6 @@ class QueueFilterForm(forms.Form):
 
 
 def _queues_of(user: User) -> QuerySet:
-    from . import roles
 
     if roles.is_admin(user):
         return Queue.objects.filter(is_active=True)

@@ -1,8 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import converters  # noqa: F401 (registers <ref:...>)
-from .views import staff
+from tickets import converters  # noqa: F401 (registers <ref:...>)
+
+from . import views as staff
 
 urlpatterns = [
     path("login/", staff.StaffLoginView.as_view(), name="staff-login"),
