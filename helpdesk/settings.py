@@ -172,6 +172,7 @@ INSTALLED_APPS = [
     "api",
     "portal",
     "staff",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [

@@ -25,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tickets.benchmarks import add_database_arguments, peak_rss_mb, prepare_database
+from benchmarks.measure import add_database_arguments, peak_rss_mb, prepare_database
 from tickets.models import SLAPolicy, SLATimer, Ticket
 from tickets.sla.defaults import DEFAULT, DEMO_POLICIES, ensure_calendars, ensure_policy
 from tickets.sla.engine import load_policies, match_policy

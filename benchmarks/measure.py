@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connection
 
-from .models import Ticket
+from tickets.models import Ticket
 
 
 def add_database_arguments(parser) -> None:

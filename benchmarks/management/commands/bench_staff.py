@@ -32,7 +32,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.utils import timezone
 
-from tickets.benchmarks import add_database_arguments, peak_rss_mb, percentile, prepare_database
+from benchmarks.measure import add_database_arguments, peak_rss_mb, percentile, prepare_database
 from tickets.models import Message, Queue, Ticket, User
 
 TARGET_P95_MS = 50

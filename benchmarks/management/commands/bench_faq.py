@@ -28,11 +28,11 @@ from django.test import Client
 from django.test.utils import setup_test_environment, teardown_test_environment
 from django.utils import timezone
 
+from benchmarks.measure import percentile
 from faq.markdown import plain_text
 from faq.models import Article, ArticleTranslation
 from faq.search import search_articles
 from faq.search.indexing import index_translations
-from tickets.benchmarks import percentile
 
 TARGET_P95_MS = 20
 BATCH_SIZE = 1000  # articles generated, inserted and indexed per round trip group
