@@ -19,7 +19,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 help:
 	@echo "make run     start web + worker + beat with demo data on http://127.0.0.1:$(PORT)/"
 	@echo "make test    install the test dependencies and run the whole suite (ARGS='-k name' for one)"
-	@echo "make lint    ruff and djLint"
+	@echo "make lint    import contracts, ruff and djLint"
 	@echo "make bench   the staff workspace and SLA sweep benchmarks on a million tickets (PostgreSQL)"
 	@echo "make bench-staff  staff queue, search and ticket page latency on a million tickets"
 	@echo "make bench-faq  FAQ search latency with 10,000 articles x 3 languages (PostgreSQL)"
@@ -63,6 +63,7 @@ test: check-python $(VENV)/.installed-dev
 	@$(PY) scripts/run_tests.py $(ARGS)
 
 lint: $(VENV)/.installed-dev
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates faq/templates --lint
