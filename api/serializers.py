@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from faq.languages import LANGUAGE_CODES, known_language
 from tickets import roles
-from tickets.forms import CATEGORY_FORMS
+from tickets.forms import CATEGORY_FORMS, ReplyForm
 from tickets.models import Attachment, Category, Message, Queue, Ticket
 
 from .details import NOT_BLANK, PHONE, form_values
@@ -375,7 +375,6 @@ class _FilesForm:
 
     @staticmethod
     def clean(request, body: str):
-        from tickets.forms import ReplyForm
 
         form = ReplyForm({"body": body}, {"attachments": _uploads(request)})
         if not form.is_valid():

@@ -33,6 +33,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from tickets.models import Ticket, TicketEvent
 from tickets.notifications import outbox
 
+from . import tasks  # tasks imports this module too: names are looked up when used
 from .models import WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -151,11 +152,9 @@ def on_ticket_event(event: TicketEvent) -> None:
 
 def enqueue(ids: list[int], *, countdown: float | None = None) -> None:
     """Publish delivery tasks; a broker outage leaves the rows to the sweep."""
-    from .tasks import deliver_webhook_task
-
     try:
         for pk in ids:
-            deliver_webhook_task.apply_async((pk,), countdown=countdown)
+            tasks.deliver_webhook_task.apply_async((pk,), countdown=countdown)
     except BrokerError as error:
         logger.warning("broker unavailable (%s); %d webhook(s) left to the sweep", error, len(ids))
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import roles
+from .events import Actor, ServiceError, record_event
 from .models import Queue, QueueMembership, Ticket, TicketEvent, User
-from .services import Actor, ServiceError, record_event
 
 
 def is_lead_of(user: User, queue_id: int) -> bool:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import isolation, pdfs
+from .models import Attachment
 from .redaction import redact
 
 MAX_FILES = 5
@@ -224,7 +225,6 @@ def clean_uploads(uploads) -> list[CleanFile]:
 
 def store(file: CleanFile, *, ticket, message):
     """Save a cleaned file as an Attachment of a message (under a random name)."""
-    from .models import Attachment
 
     return Attachment.objects.create(
         ticket=ticket,

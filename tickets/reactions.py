@@ -1,6 +1,6 @@
 """What follows from a ticket change: the subscribers of ticket events.
 
-Every change a service makes writes a TicketEvent through services.record_event(), which calls
+Every change a service makes writes a TicketEvent through events.record_event(), which calls
 on_ticket_event() in the same transaction. Apps that react to ticket changes (SLA timers, the
 notification outbox, the API's outbound webhooks) subscribe in their AppConfig.ready(), so no
 service has to remember to call them, no channel (web, API, email, admin) can skip them, and the

@@ -4,78 +4,34 @@ every channel behaves the same: the same checks, the same audit events, the same
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import attachments as attachment_files
-from . import reactions, redaction
-from .models import Category, Contact, CSATResponse, Message, Ticket, TicketEvent, User
+from . import redaction
+from .assignment import auto_assign
+from .events import Actor, IllegalTransition, ServiceError, record_event
+from .models import (
+    Category,
+    Contact,
+    CSATResponse,
+    Message,
+    QueueMembership,
+    Tag,
+    Ticket,
+    TicketEvent,
+    User,
+)
 from .models.tickets import generate_reference
 
 logger = logging.getLogger(__name__)
 
 REFERENCE_ATTEMPTS = 5
-
-
-class ServiceError(Exception):
-    """A request the rules refuse; the message is fit to show to the person who asked."""
-
-
-class IllegalTransition(ServiceError):
-    pass
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who does something: an agent (user), a customer (contact), or the system."""
-
-    type: str
-    user: User | None = None
-    contact: Contact | None = None
-
-    @classmethod
-    def system(cls) -> "Actor":
-        return cls(TicketEvent.Actor.SYSTEM)
-
-    @classmethod
-    def agent(cls, user: User) -> "Actor":
-        return cls(TicketEvent.Actor.AGENT, user=user)
-
-    @classmethod
-    def customer(cls, contact: Contact) -> "Actor":
-        return cls(TicketEvent.Actor.CUSTOMER, user=contact.user, contact=contact)
-
-
-def record_event(
-    ticket: Ticket,
-    kind: str,
-    by: Actor,
-    *,
-    field: str = "",
-    old: object = "",
-    new: object = "",
-    data: dict | None = None,
-    at: datetime | None = None,
-) -> TicketEvent:
-    event = TicketEvent.objects.create(
-        ticket=ticket,
-        kind=kind,
-        actor_type=by.type,
-        actor_user=by.user,
-        actor_contact=by.contact,
-        field=field,
-        old_value=str(old)[:255],
-        new_value=str(new)[:255],
-        data=data or {},
-        created_at=at or timezone.now(),
-    )
-    reactions.on_ticket_event(event)
-    return event
 
 
 class Redactor:
@@ -261,8 +217,6 @@ def create_ticket(
         )
         redact.record(ticket, by, now)
         if category.queue.assignment != category.queue.Assignment.MANUAL:
-            from .assignment import auto_assign
-
             ticket = auto_assign(ticket)
     logger.info(
         "ticket %s created: %s via %s into %s%s",
@@ -715,8 +669,6 @@ def send_access_link_if_matching(*, reference: str, email: str) -> bool:
 
 def escalate(*, ticket: Ticket, by: User, reason: str) -> Ticket:
     """Hand a ticket up to the leads of its queue: an internal note, an event, a flag."""
-    from .models import QueueMembership
-
     now = timezone.now()
     actor = Actor.agent(by)
     reason = Redactor(ticket.language)(reason.strip(), "escalation reason")
@@ -756,10 +708,6 @@ def escalate(*, ticket: Ticket, by: User, reason: str) -> Ticket:
 
 def set_tags(*, ticket: Ticket, names: Sequence[str], by: Actor) -> Ticket:
     """Replace a ticket's tags (lower-case slugs), with one event listing before and after."""
-    from django.utils.text import slugify
-
-    from .models import Tag
-
     wanted = sorted({slugify(name, allow_unicode=True)[:50] for name in names} - {""})
     with transaction.atomic():
         locked = Ticket.objects.select_for_update().get(pk=ticket.pk)

@@ -8,6 +8,7 @@ from datetime import datetime
 from celery import shared_task
 
 from .notifications import delivery, outbox
+from .services import send_access_link_if_matching
 from .sla import engine
 from .sla.calendars import clock_from_snapshot
 from .sla.sweep import sweep
@@ -70,6 +71,5 @@ def sweep_outbox_task() -> None:
 def send_access_link_task(reference: str, email: str) -> bool:
     """A fresh link asked for on /tickets/link/, looked up here and not in the request: the
     page answers in the same time whether the reference and the address match."""
-    from .services import send_access_link_if_matching
 
     return send_access_link_if_matching(reference=reference, email=email)

@@ -4,6 +4,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import roles
+
 
 class Queue(models.Model):
     """A team's inbox: payments, refunds, account & security, complaints, general."""
@@ -80,8 +82,6 @@ def queue_ids_visible_to(user) -> list[int]:
     """The queues whose tickets this user may see as staff: every queue for an admin, their
     own for an agent or lead, none for anyone else (Ticket.objects.visible_to's rule). Read
     once per user object, like roles.role_names(): a search asks for them after visible_to()."""
-    from .. import roles
-
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     cached = getattr(user, "_visible_queue_ids", None)

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from .. import tasks  # tasks imports this module too: names are looked up when used
 from ..models import Message, Notification, Ticket, User
 
 logger = logging.getLogger(__name__)
@@ -211,13 +212,12 @@ def enqueue(ids: list[int], *, countdown: float | None = None) -> bool:
     """Publish delivery tasks. Never raises for a broker problem: the rows stay pending and the
     sweep publishes them; the change that wrote them is committed and must not look failed."""
     global _broker_paused_until
-    from ..tasks import deliver_notification_task
 
     if not ids or time.monotonic() < _broker_paused_until:
         return False
     try:
         for pk in ids:
-            deliver_notification_task.apply_async((pk,), countdown=countdown)
+            tasks.deliver_notification_task.apply_async((pk,), countdown=countdown)
     except BrokerError as error:
         _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
         logger.warning(

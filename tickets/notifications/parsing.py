@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 
 from django.conf import settings
 
+from ..models import Queue
+
 # Why an email is not from a person, in the words the inbound log uses.
 AUTO_REPLY = "auto-reply"
 BOUNCE = "bounce"
@@ -57,7 +59,6 @@ def machine_sender(message: EmailMessage, envelope_sender: str | None) -> str | 
 
 
 def our_addresses() -> set[str]:
-    from ..models import Queue
 
     addresses = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()}
     addresses |= {

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from .. import tasks  # tasks imports the SLA engine: names are looked up when used
 from ..models import BusinessCalendar, SLATimer
 from .calendars import snapshot
 
@@ -14,19 +15,17 @@ def calendar_edited(calendar: BusinessCalendar, previous: dict[str, Any]) -> boo
     """Call after saving a calendar's hours or holidays, with its snapshot() from before.
 
     Returns whether anything changed (and a recomputation was queued)."""
-    from ..tasks import sla_calendar_changed_task
-
     fresh = BusinessCalendar.objects.prefetch_related("windows", "holidays").get(pk=calendar.pk)
     if snapshot(fresh) == previous:
         return False
     if not SLATimer.objects.active().filter(calendar=calendar).exists():
         return True
-    sla_calendar_changed_task.delay_on_commit(calendar.pk, previous, timezone.now().isoformat())
+    tasks.sla_calendar_changed_task.delay_on_commit(
+        calendar.pk, previous, timezone.now().isoformat()
+    )
     return True
 
 
 def policy_edited(policy_id: int) -> None:
     """Call after saving a policy, its targets or its ladder."""
-    from ..tasks import sla_policy_changed_task
-
-    sla_policy_changed_task.delay_on_commit(policy_id)
+    tasks.sla_policy_changed_task.delay_on_commit(policy_id)

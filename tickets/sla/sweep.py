@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from ..models import EscalationStep, Message, SLATimer, Ticket, TicketEvent, User
 from ..notifications import outbox as notifications
+from ..services import Actor, change_priority, move_to_queue
 from . import audit
 from .calendars import Clocks
 from .engine import (
@@ -460,7 +461,6 @@ def _db_value(value):
 def _act(timer: SLATimer, step: EscalationStep) -> None:
     """A step's priority raise or queue move, through the services (so re-evaluation and the
     audit trail follow), in a savepoint: if it fails, the step's note and event still stand."""
-    from ..services import Actor, change_priority, move_to_queue
 
     try:
         with transaction.atomic(), notifications.batch():

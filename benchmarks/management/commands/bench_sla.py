@@ -20,6 +20,7 @@ import time
 import tracemalloc
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -85,8 +86,6 @@ class Command(BaseCommand):
     # Set-up
 
     def ensure_policies(self) -> None:
-        from django.apps import apps
-
         calendars = ensure_calendars(apps.get_model, time_zone=settings.TIME_ZONE)
         for spec in (*DEMO_POLICIES, DEFAULT):
             ensure_policy(apps.get_model, spec, calendars)
