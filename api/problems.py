@@ -33,6 +33,7 @@ PROBLEMS = {
     "method-not-allowed": (405, "Method not allowed."),
     "not-acceptable": (406, "Not acceptable."),
     "conflict": (409, "The request conflicts with the ticket's state."),
+    "precondition-failed": (412, "The ticket changed since you read it."),
     "idempotency-key-reused": (422, "The Idempotency-Key was used for another request."),
     "unsupported-media-type": (415, "Unsupported media type."),
     "payload-too-large": (413, "The request is too large."),
@@ -51,10 +52,19 @@ SLUG_BY_STATUS = {
     405: "method-not-allowed",
     406: "not-acceptable",
     409: "conflict",
+    412: "precondition-failed",
     415: "unsupported-media-type",
     422: "idempotency-key-reused",
     429: "throttled",
 }
+
+
+class PreconditionFailed(exceptions.APIException):
+    """If-Match named a version of the ticket older than the current one."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The ticket changed since you read it."
+    default_code = "precondition_failed"
 
 
 def type_uri(slug: str) -> str:

@@ -30,6 +30,7 @@ DESCRIPTIONS = {
     "403": "Signed in, but not allowed (role, API key scope, or CSRF token missing).",
     "404": "No such object, or not one the caller may see (never told apart).",
     "409": "Refused by the ticket's state (e.g. a status move the lifecycle forbids).",
+    "412": "If-Match named an older version: someone changed the ticket since you read it.",
     "415": "Unsupported Content-Type.",
     "422": "The Idempotency-Key was already used for a different request.",
     "429": "Too many requests; retry after `Retry-After` seconds.",
@@ -85,6 +86,8 @@ def add_problem_responses(result, generator, request, public):
                 codes.add("404")
             if writes and "{reference}" in path:
                 codes.add("409")
+            if "If-Match" in names:
+                codes.add("412")
             if method == "post" and path.endswith("/tickets/"):
                 codes.add("422")
             if operation.get("x-throttle") or path.endswith("/feedback/"):

@@ -27,7 +27,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets import roles
+from tickets import assignment, roles
 from tickets.models import Category, Message, Queue, Ticket, User, queue_ids_visible_to
 from tickets.models.tickets import sla_timers_prefetch
 from tickets.sla import deadlines
@@ -112,8 +112,10 @@ class QueueFilterForm(forms.Form):
 
     def clean_assignee(self) -> str:
         value = self.cleaned_data["assignee"]
-        if value in ("", "me", "nobody") or value.isdigit():
+        if value in ("", "me") or value.isdigit():
             return value
+        if value in assignment.NOBODY:
+            return "nobody"
         raise forms.ValidationError(_("Choose me, nobody, or an agent."))
 
     def clean_after(self) -> tuple | None:
@@ -248,7 +250,7 @@ def page_of(user: User, data: dict) -> tuple[QueueFilterForm, QueuePage | None]:
     assignee = filters["assignee"]
     if assignee == "me":
         tickets = tickets.filter(assignee=user)
-    elif assignee == "nobody":
+    elif assignee in assignment.NOBODY:
         tickets = tickets.filter(assignee__isnull=True)
     elif assignee:
         tickets = tickets.filter(assignee_id=int(assignee))

@@ -33,6 +33,7 @@ from faq.deflection import deflection_report
 from tickets import assignment, canned, presence, roles, services
 from tickets.access import Viewer, get_attachment_for, get_ticket_for
 from tickets.attachments import attachment_response
+from tickets.events import Conflict, check_version, version_of
 from tickets.forms import AttachmentsField, describe_details
 from tickets.models import (
     CannedResponse,
@@ -295,7 +296,7 @@ def apply_bulk(user: User, ids: list[int], action: str, value: str) -> tuple[lis
 def _bulk_target(user: User, action: str, value: str):
     """The object an action's value names, or a ServiceError saying why it is wrong."""
     if action == "assign":
-        if value in ("me", "nobody"):
+        if value == "me" or value in assignment.NOBODY:
             return user if value == "me" else None
         agent = User.objects.filter(pk=value if value.isdigit() else 0).first()
         return agent if agent else ServiceError(_("No such agent."))
@@ -439,7 +440,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra) -> dict:
         "categories": Category.objects.all(),
         "assignees": assignees,
         "is_lead": lead,
-        "version": ticket.updated_at.isoformat(),
+        "version": version_of(ticket),
         "ratings": list(ticket.ratings.all()),
         "statuses": [
             (s, s.label) for s in Ticket.Status if ticket.can_move_to(s) or s == ticket.status
@@ -468,22 +469,6 @@ def _refresh(request: HttpRequest, ticket: Ticket, *, status: int = 200, **extra
         _ticket_context(request, ticket, **extra),
         status=status,
     )
-
-
-class Conflict(ServiceError):
-    pass
-
-
-def _check_version(ticket: Ticket, version: str) -> None:
-    """Refuse a form drawn before someone else changed the ticket (the caller holds the lock)."""
-    if version and ticket.updated_at.isoformat() != version:
-        raise Conflict(
-            _(
-                "Someone else changed %(reference)s while you were looking at it. Here is how "
-                "it is now; check and try again."
-            )
-            % {"reference": ticket.reference}
-        )
 
 
 @staff_required
@@ -580,7 +565,7 @@ def update(request: HttpRequest, reference: str) -> HttpResponse:
             raise ServiceError(_("Nothing to change."))
         with transaction.atomic():
             locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-            _check_version(locked, request.POST.get("version", ""))
+            check_version(locked, request.POST.get("version", ""))
             if field == "status":
                 if value not in Ticket.Status.values:
                     raise ServiceError(_("No such status."))
@@ -602,10 +587,10 @@ def update(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 agent = (
                     None
-                    if value in ("", "nobody")
+                    if value in ("", *assignment.NOBODY)
                     else User.objects.filter(pk=value if value.isdigit() else 0).first()
                 )
-                if value not in ("", "nobody") and agent is None:
+                if value not in ("", *assignment.NOBODY) and agent is None:
                     raise ServiceError(_("No such agent."))
                 assignment.assign(ticket=locked, assignee=agent, by=request.user)
     except ServiceError as error:
@@ -632,7 +617,7 @@ def tags(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         with transaction.atomic():
             locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-            _check_version(locked, request.POST.get("version", ""))
+            check_version(locked, request.POST.get("version", ""))
             services.set_tags(ticket=locked, names=names, by=Actor.agent(request.user))
     except ServiceError as error:
         return _action_failed(request, ticket, error)

@@ -16,6 +16,9 @@ from . import roles
 from .events import Actor, ServiceError, record_event
 from .models import Queue, QueueMembership, Ticket, TicketEvent, User
 
+# "Unassigned" as a filter or a choice: "none" (the API's word) and "nobody" (the web's) both.
+NOBODY = ("none", "nobody")
+
 
 def is_lead_of(user: User, queue_id: int) -> bool:
     return roles.is_admin(user) or (
@@ -92,6 +95,8 @@ def assign(*, ticket: Ticket, assignee: User | None, by: User) -> Ticket:
             )
         if assignee is not None and not roles.is_staff_member(assignee):
             raise ServiceError(_("%(name)s is not an agent.") % {"name": assignee})
+        if assignee is not None and not assignee.is_active:
+            raise ServiceError(_("%(name)s can no longer take tickets.") % {"name": assignee})
         if not may_assign(by, locked, assignee):
             raise ServiceError(
                 _("Only a lead of this queue can give a ticket to someone else.")

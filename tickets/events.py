@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import reactions
 from .models import Contact, Ticket, TicketEvent, User
@@ -16,6 +17,28 @@ class ServiceError(Exception):
 
 class IllegalTransition(ServiceError):
     pass
+
+
+class Conflict(ServiceError):
+    """The change was asked of a ticket as it was before someone else changed it."""
+
+
+def version_of(ticket: Ticket) -> str:
+    """What a form or an API client saw of the ticket (its last change), to be sent back."""
+    return ticket.updated_at.isoformat()
+
+
+def check_version(ticket: Ticket, version: str | None) -> None:
+    """Refuse a change asked of an older version of `ticket` (the caller holds its lock). No
+    version: nothing to compare (an API client that sends no If-Match)."""
+    if version and version_of(ticket) != version:
+        raise Conflict(
+            _(
+                "Someone else changed %(reference)s while you were looking at it. Here is how "
+                "it is now; check and try again."
+            )
+            % {"reference": ticket.reference}
+        )
 
 
 @dataclass(frozen=True)

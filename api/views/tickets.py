@@ -28,6 +28,7 @@ from faq.deflection import record_ticket_submitted
 from tickets import assignment, links, services
 from tickets.access import get_attachment_for, get_ticket_for, tickets_for
 from tickets.attachments import attachment_response
+from tickets.events import Conflict, check_version, version_of
 from tickets.models import Category, Message, Ticket, TicketEvent, User
 from tickets.services import Actor, customer_contact
 
@@ -41,11 +42,40 @@ from ..filtering import (
 )
 from ..pagination import Cursor
 from ..permissions import ApiKeyScope, IsAuthenticatedOrGuest, IsStaff
+from ..problems import PreconditionFailed
 from ..throttles import THROTTLES
 
 REFERENCE = OpenApiParameter(
     "reference", OpenApiTypes.STR, OpenApiParameter.PATH, description="e.g. GP-7K3M9Q"
 )
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    pattern=r'^(?:\*|(?:W/)?"[!#-~]*")$',
+    description="The ETag of the ticket as you read it: the change is refused (412) if "
+    "someone changed the ticket since. Without it the change applies to the ticket as it is.",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="The ticket's version; send it back as If-Match.",
+)
+
+
+def etag_of(ticket: Ticket) -> str:
+    return f'"{version_of(ticket)}"'
+
+
+def version_in(if_match: str | None) -> str | None:
+    """The version an If-Match names (None for none, or for "*": any version)."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    return if_match.strip().removeprefix("W/").strip('"')
+
+
 TICKET_EXAMPLE = {
     "reference": "GP-7K3M9Q",
     "subject": "QRIS payment failed but my balance was debited",
@@ -140,7 +170,7 @@ class TicketCursor(Cursor):
 
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
-ASSIGNEE = r"^(?:me|none|[0-9]+)$"
+ASSIGNEE = r"^(?:me|none|nobody|[0-9]+)$"
 
 
 class TicketFilter(filters.FilterSet):
@@ -156,7 +186,7 @@ class TicketFilter(filters.FilterSet):
     )
     assignee = filters.CharFilter(
         method="by_assignee",
-        help_text='"me", "none", or a user id (staff).',
+        help_text='"me", "none" (or "nobody"), or a user id (staff).',
         validators=[RegexValidator(ASSIGNEE, gettext_lazy('"me", "none", or a user id.'))],
     )
     created_after = UtcDateTimeFilter(field_name="created_at", lookup_expr="gte")
@@ -179,7 +209,7 @@ class TicketFilter(filters.FilterSet):
     def by_assignee(self, queryset, name, value):
         if value == "me":
             return queryset.filter(assignee=self.request.user.pk or 0)
-        if value == "none":
+        if value in assignment.NOBODY:
             return queryset.filter(assignee__isnull=True)
         return queryset.filter(assignee=int(value))
 
@@ -202,7 +232,7 @@ class TicketFilter(filters.FilterSet):
                 "assignee",
                 OpenApiTypes.STR,
                 pattern=ASSIGNEE,
-                description='"me", "none", or a user id (staff).',
+                description='"me", "none" (or "nobody"), or a user id (staff).',
             ),
         ],
         tags=["tickets"],
@@ -333,8 +363,9 @@ class TicketListCreate(generics.ListCreateAPIView):
 @extend_schema_view(
     get=extend_schema(
         summary="Read a ticket",
-        description="With its thread: public messages, and internal notes for staff.",
-        parameters=[REFERENCE],
+        description="With its thread: public messages, and internal notes for staff. The "
+        "ETag header is its version, for If-Match on a change.",
+        parameters=[REFERENCE, ETAG],
         responses=OpenApiResponse(
             serializers.TicketDetailSerializer,
             examples=[OpenApiExample("A new ticket", {**TICKET_EXAMPLE, "messages": []})],
@@ -345,8 +376,10 @@ class TicketListCreate(generics.ListCreateAPIView):
         summary="Change status, priority, queue, category, assignee or tags (staff)",
         description="Each field sent is changed through its service, all or none. Statuses "
         "follow the lifecycle (a refused move answers 409). Assignment follows the web's "
-        "rules: agents take free tickets, leads give within their queues, admins anywhere.",
-        parameters=[REFERENCE],
+        "rules: agents take free tickets, leads give within their queues, admins anywhere. "
+        "Send If-Match with the ETag you read: if someone changed the ticket since, nothing "
+        "is changed and the answer is 412, as the web page answers a stale form.",
+        parameters=[REFERENCE, IF_MATCH, ETAG],
         request=serializers.TicketUpdateSerializer,
         responses=serializers.TicketSerializer,
         examples=[
@@ -374,7 +407,10 @@ class TicketDetail(APIView):
         context = serializer_context(
             request, thread=thread_of(ticket, staff=staff), reference=ticket.reference
         )
-        return Response(serializers.TicketDetailSerializer(ticket, context=context).data)
+        return Response(
+            serializers.TicketDetailSerializer(ticket, context=context).data,
+            headers={"ETag": etag_of(ticket)},
+        )
 
     def patch(self, request, reference: str) -> Response:
         ticket = get_ticket(request, reference)
@@ -383,6 +419,11 @@ class TicketDetail(APIView):
         changes = serializer.validated_data
         by = Actor.agent(request.user)
         with transaction.atomic():
+            locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+            try:
+                check_version(locked, version_in(request.headers.get("If-Match")))
+            except Conflict as conflict:
+                raise PreconditionFailed(str(conflict)) from None
             if "status" in changes:
                 services.change_status(ticket=ticket, status=changes["status"], by=by)
             if "priority" in changes:
@@ -402,14 +443,15 @@ class TicketDetail(APIView):
             pk=ticket.pk
         )
         return Response(
-            serializers.TicketSerializer(ticket, context=serializer_context(request)).data
+            serializers.TicketSerializer(ticket, context=serializer_context(request)).data,
+            headers={"ETag": etag_of(ticket)},
         )
 
     @staticmethod
     def _agent(user_id: int | None) -> User | None:
         if user_id is None:
             return None
-        agent = User.objects.filter(pk=user_id, is_active=True).first()
+        agent = User.objects.filter(pk=user_id).first()  # may it take tickets: assignment.assign
         if agent is None:
             raise exceptions.ValidationError({"assignee": [_("No such agent.")]})
         return agent

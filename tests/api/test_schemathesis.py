@@ -52,13 +52,15 @@ def refused_by_a_rule_in_words(response, case) -> bool:
     return bool(errors) and set(errors) <= email_demanded | in_words | checked_by_content
 
 
-def idempotency_key_reused(response, case) -> bool:
-    """A 422 because the Idempotency-Key was already used for another body: generated keys
-    repeat, and the schema documents the 422."""
-    headers = case.headers or {}
-    return response.status_code == 422 and any(
-        name.lower() == "idempotency-key" for name in headers
-    )
+def refused_for_its_header(response, case) -> bool:
+    """A 422 because the Idempotency-Key was already used for another body (generated keys
+    repeat), or a 412 because If-Match named another version of the ticket (a generated
+    ETag names none): both documented, both about state, not about the request's shape."""
+    headers = {name.lower() for name in case.headers or {}}
+    return (response.status_code, True) in {
+        (422, "idempotency-key" in headers),
+        (412, "if-match" in headers),
+    }
 
 
 FORMS = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -73,7 +75,7 @@ def not_a_form(case) -> bool:
 @schemathesis.check
 def schema_valid_requests_accepted(ctx, response, case):
     """positive_data_acceptance, but for refused_by_a_rule_in_words and a reused key."""
-    if refused_by_a_rule_in_words(response, case) or idempotency_key_reused(response, case):
+    if refused_by_a_rule_in_words(response, case) or refused_for_its_header(response, case):
         return None
     return positive_data_acceptance(ctx, response, case)
 
