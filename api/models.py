@@ -77,12 +77,6 @@ class ApiKey(models.Model):
     def allows(self, scope: str) -> bool:
         return scope in (self.scopes or [])
 
-    @property
-    def is_usable(self) -> bool:
-        return self.revoked_at is None and (
-            self.expires_at is None or self.expires_at > timezone.now()
-        )
-
 
 class IdempotentRequest(models.Model):
     """The first answer to a POST carrying an Idempotency-Key, replayed to its retries.

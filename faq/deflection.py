@@ -169,10 +169,6 @@ class CategoryDeflection:
     def rate(self) -> float | None:
         return self.deflected / self.journeys if self.journeys else None
 
-    @property
-    def submitted_rate(self) -> float | None:
-        return self.submitted / self.journeys if self.journeys else None
-
 
 @dataclass
 class ArticleDeflection:

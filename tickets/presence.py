@@ -35,7 +35,3 @@ def ping(ticket_id: int, user, state: str) -> list[dict]:
     return sorted(
         (entry for entry in alive.values() if entry["id"] != user.pk), key=lambda e: e["name"]
     )
-
-
-def leave(ticket_id: int, user) -> None:
-    cache.delete(_user_key(ticket_id, user.pk))

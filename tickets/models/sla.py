@@ -501,9 +501,5 @@ class SLATimer(models.Model):
         return self.status in self.ACTIVE_STATUSES
 
     @property
-    def is_breached(self) -> bool:
-        return self.breached_at is not None
-
-    @property
     def target_seconds(self) -> int:
         return self.target_minutes * 60
