@@ -79,8 +79,10 @@ def claim(*, ticket: Ticket, agent: User) -> Ticket:
         return _give(locked, agent, Actor.agent(agent))
 
 
-def assign(*, ticket: Ticket, assignee: User | None, by: User) -> Ticket:
-    """Give a ticket to someone (or nobody), if `by` may (see may_assign)."""
+def assign(*, ticket: Ticket, assignee: User | None, by: User | None) -> Ticket:
+    """Give a ticket to someone (or nobody), if `by` may (see may_assign); `by=None` is the
+    system (demo data, tests of what follows), which may give any ticket to any agent. The
+    one way a ticket changes hands, whoever asks."""
     with transaction.atomic():
         locked = (
             Ticket.objects.select_for_update(of=("self",))
@@ -97,14 +99,14 @@ def assign(*, ticket: Ticket, assignee: User | None, by: User) -> Ticket:
             raise ServiceError(_("%(name)s is not an agent.") % {"name": assignee})
         if assignee is not None and not assignee.is_active:
             raise ServiceError(_("%(name)s can no longer take tickets.") % {"name": assignee})
-        if not may_assign(by, locked, assignee):
+        if by is not None and not may_assign(by, locked, assignee):
             raise ServiceError(
                 _("Only a lead of this queue can give a ticket to someone else.")
                 if assignee is None or assignee.pk != by.pk
                 else _("%(reference)s is already taken by %(name)s.")
                 % {"reference": locked.reference, "name": locked.assignee}
             )
-        return _give(locked, assignee, Actor.agent(by))
+        return _give(locked, assignee, Actor.agent(by) if by else Actor.system())
 
 
 def pick_agent(queue: Queue, *, exclude: User | None = None) -> User | None:

@@ -470,26 +470,6 @@ def rate_ticket(*, ticket: Ticket, contact: Contact, score: int, comment: str = 
     return rating
 
 
-def assign_ticket(*, ticket: Ticket, assignee: User | None, by: Actor) -> Ticket:
-    """Give a ticket to an agent (or to nobody), writing one event if it changed hands."""
-    with transaction.atomic():
-        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
-        if locked.assignee_id == (assignee.pk if assignee else None):
-            return locked
-        old = locked.assignee
-        locked.assignee = assignee
-        locked.save(update_fields=["assignee", "updated_at"])
-        record_event(
-            locked,
-            TicketEvent.Kind.ASSIGNEE,
-            by,
-            field="assignee",
-            old=old.email if old else "",
-            new=assignee.email if assignee else "",
-        )
-    return locked
-
-
 def _set_field(
     ticket: Ticket, *, field: str, value, shown, kind: str, by: Actor, now: datetime
 ) -> Ticket:

@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from tests.factories import TicketFactory
-from tickets import links, services
+from tickets import assignment, links, services
 from tickets.models import Notification
 from tickets.notifications import notify_sla
 from tickets.notifications.delivery import build_email
@@ -34,7 +34,7 @@ def _one_of_each(agent, lead, customer) -> list[Notification]:
     services.change_status(ticket=ticket, status="pending_customer", by=Actor.agent(lead))
     services.change_status(ticket=ticket, status="resolved", by=Actor.agent(lead))
     services.send_access_link(ticket=ticket, by=Actor.customer(customer.contact))
-    services.assign_ticket(ticket=ticket, assignee=agent, by=Actor.agent(lead))
+    assignment.assign(ticket=ticket, assignee=agent, by=lead)
     services.add_customer_message(ticket=ticket, contact=customer.contact, body="Still broken.")
     for kind in ("warning", "breach", "escalation"):
         notify_sla(

@@ -6,7 +6,7 @@ from django.core import mail
 from django.db import transaction
 
 from tests.factories import ContactFactory, TicketFactory
-from tickets import services
+from tickets import assignment, services
 from tickets.models import Message, Notification, NotificationPreference, Ticket, TicketEvent
 from tickets.notifications import outbox
 from tickets.services import Actor
@@ -168,7 +168,7 @@ def test_it_tells_the_customer_once_when_a_duplicate_is_merged(agent, customer):
 
 
 def test_it_emails_an_agent_a_ticket_assigned_to_them_by_someone_else(agent, lead, ticket):
-    services.assign_ticket(ticket=ticket, assignee=agent, by=Actor.agent(lead))
+    assignment.assign(ticket=ticket, assignee=agent, by=lead)
 
     (assigned,) = ticket.notifications.all()
     assert (assigned.template, assigned.recipient_user) == (Template.ASSIGNED, agent)
@@ -178,13 +178,13 @@ def test_it_emails_an_agent_a_ticket_assigned_to_them_by_someone_else(agent, lea
 
 
 def test_it_does_not_email_agents_who_take_a_ticket_themselves(agent, ticket):
-    services.assign_ticket(ticket=ticket, assignee=agent, by=Actor.agent(agent))
+    assignment.assign(ticket=ticket, assignee=agent, by=agent)
 
     assert _templates(ticket) == []
 
 
 def test_it_emails_a_customer_reply_to_the_assignee(agent, lead, ticket):
-    services.assign_ticket(ticket=ticket, assignee=agent, by=Actor.agent(agent))
+    assignment.assign(ticket=ticket, assignee=agent, by=agent)
 
     services.add_customer_message(ticket=ticket, contact=ticket.requester, body="Any news?")
 
@@ -202,7 +202,7 @@ def test_it_emails_a_customer_reply_on_an_unassigned_ticket_to_the_queues_leads(
 def test_it_writes_nothing_for_an_email_an_agent_muted(agent, lead, ticket):
     NotificationPreference.objects.create(user=agent, assigned=False)
 
-    services.assign_ticket(ticket=ticket, assignee=agent, by=Actor.agent(lead))
+    assignment.assign(ticket=ticket, assignee=agent, by=lead)
 
     assert _templates(ticket) == []
 
@@ -256,7 +256,7 @@ def test_it_threads_an_agents_emails_about_a_ticket_separately_from_the_customer
     agent, lead, ticket
 ):
     services.add_agent_message(ticket=ticket, agent=lead, body="For the customer.")
-    services.assign_ticket(ticket=ticket, assignee=agent, by=Actor.agent(lead))
+    assignment.assign(ticket=ticket, assignee=agent, by=lead)
     services.add_customer_message(ticket=ticket, contact=ticket.requester, body="Thanks!")
 
     assigned = ticket.notifications.get(template=Template.ASSIGNED)

@@ -10,7 +10,7 @@ import time_machine
 from celery.signals import task_postrun
 
 from tests.factories import ContactFactory, make_sla_policy
-from tickets import services
+from tickets import assignment, services
 from tickets.models import Message, Notification, TicketEvent
 from tickets.tasks import sla_sweep_task
 
@@ -74,7 +74,7 @@ def test_it_warns_once_breaches_once_and_escalates_once(one_minute_policy, agent
             subject="Saldo terpotong",
             body="Bayar QRIS gagal tapi saldo terpotong.",
         )
-        services.assign_ticket(ticket=ticket, assignee=agent, by=services.Actor.system())
+        assignment.assign(ticket=ticket, assignee=agent, by=None)
 
         clock.move_to(T0 + timedelta(seconds=40))  # past 50% of the minute
         first = sweeps.run_concurrently()

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from tickets import services
+from tickets import assignment, services
 from tickets.defaults import ensure_default_queues
 from tickets.demo_data import (
     DEMO_ANNOUNCEMENT,
@@ -129,7 +129,7 @@ class Command(BaseCommand):
         agent = users.get(spec["assignee"]) if spec["assignee"] else None
         by = Actor.agent(agent or users["lead"])
         if agent:
-            ticket = services.assign_ticket(ticket=ticket, assignee=agent, by=by)
+            ticket = assignment.assign(ticket=ticket, assignee=agent, by=None)
         status = spec["status"]
         if spec["reply"]:
             services.add_agent_message(
