@@ -10,7 +10,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import NoReturn
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 import csp.constants as csp
@@ -70,57 +70,49 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def database_from_url(name: str, url: str) -> dict:
-    """Parse postgres://user:pass@host:port/db?opt=v or sqlite:///path strictly."""
-    parts = urlsplit(url)
-    if parts.scheme in ("postgres", "postgresql", "pgsql"):
-        db_name = unquote(parts.path.lstrip("/"))
-        if not parts.netloc or not db_name or "/" in db_name:
+    """postgres://user:pass@host:port/db?opt=v or sqlite:///path, parsed by django-environ and
+    checked here: anything else stops start-up with a message naming the variable."""
+    scheme = url.partition("://")[0]
+    if scheme not in ("postgres", "postgresql", "pgsql", "sqlite") or "://" not in url:
+        fail(name, f"must start with postgres:// or sqlite:///, not {url!r}.")
+    try:
+        config = environ.Env.db_url_config(url)
+    except ValueError:
+        fail(name, f"has an invalid port: {url!r}.")
+    if scheme != "sqlite":
+        if not config["HOST"] or not config["NAME"] or "/" in config["NAME"]:
             fail(
                 name, f"is not a valid PostgreSQL URL (postgres://user@host:5432/dbname): {url!r}."
             )
-        try:
-            port = parts.port
-        except ValueError:
-            fail(name, f"has an invalid port: {url!r}.")
-        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         # A database that does not answer fails a request in seconds (a 503), not minutes.
-        options.setdefault("connect_timeout", "5")
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", "5")
         return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": db_name,
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(port or ""),
-            "OPTIONS": options,
+            **config,
+            "PORT": str(config["PORT"] or ""),
             # gunicorn's and Celery's processes keep one connection each for a minute. The
             # development server (DEBUG) runs a thread per request: kept connections would
             # pile up idle there, so it closes each at the end of its request.
             "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
             "CONN_HEALTH_CHECKS": True,
         }
-    if parts.scheme == "sqlite":
-        path = unquote(parts.path)
-        # sqlite:///relative/path.db is relative to the project; sqlite:////abs/path.db is absolute.
-        if url.startswith("sqlite:////"):
-            db_path = Path(path)
-        elif url.startswith("sqlite:///") and len(path) > 1:
-            db_path = BASE_DIR / path.lstrip("/")
-        else:
-            fail(name, f"is not a valid SQLite URL (sqlite:///var/helpdesk.sqlite3): {url!r}.")
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(db_path),
-            "OPTIONS": {
-                # WAL lets the web process read while the worker writes; the busy timeout makes a
-                # writer wait for the other instead of failing with "database is locked".
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
-    fail(name, f"must start with postgres:// or sqlite:///, not {url!r}.")
+    # sqlite:///relative/path.db is relative to the project; sqlite:////abs/path.db is absolute.
+    if not url.startswith("sqlite:///") or config["NAME"] in ("", ":memory:"):
+        fail(name, f"is not a valid SQLite URL (sqlite:///var/helpdesk.sqlite3): {url!r}.")
+    db_path = Path(config["NAME"])
+    if not db_path.is_absolute():
+        db_path = BASE_DIR / db_path
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(db_path),
+        "OPTIONS": {
+            # WAL lets the web process read while the worker writes; the busy timeout makes a
+            # writer wait for the other instead of failing with "database is locked".
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
 
 
 # Core

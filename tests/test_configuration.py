@@ -30,6 +30,10 @@ def _start(**env) -> subprocess.CompletedProcess:
         ({"DEBUG": "true", "DATABASE_URL": "postgres//localhost/helpdesk"}, "DATABASE_URL"),
         ({"DEBUG": "true", "DATABASE_URL": "mysql://localhost/helpdesk"}, "DATABASE_URL"),
         ({"DEBUG": "true", "DATABASE_URL": "postgres://h:port/db"}, "DATABASE_URL"),
+        ({"DEBUG": "true", "DATABASE_URL": "postgres://localhost/"}, "DATABASE_URL"),
+        ({"DEBUG": "true", "DATABASE_URL": "postgres:///helpdesk"}, "DATABASE_URL"),
+        ({"DEBUG": "true", "DATABASE_URL": "sqlite://"}, "DATABASE_URL"),
+        ({"DEBUG": "true", "DATABASE_URL": "helpdesk.sqlite3"}, "DATABASE_URL"),
         ({"DEBUG": "false"}, "SECRET_KEY"),
         ({"DEBUG": "true", "LANGUAGE_CODE": "fr"}, "LANGUAGE_CODE"),
         ({"DEBUG": "maybe"}, "DEBUG"),
@@ -102,3 +106,63 @@ def test_the_development_server_keeps_no_idle_database_connections(debug, kept_f
     )  # fmt: skip
 
     assert result.stdout.split() == [kept_for, "5"], result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "postgres://budi:p%40ss%3Aword@db.internal:6432/helpdesk?sslmode=require",
+            (
+                "django.db.backends.postgresql",
+                "helpdesk",
+                "budi",
+                "p@ss:word",
+                "db.internal",
+                "6432",
+                "require",
+            ),
+        ),
+        (
+            "postgresql://postgres@127.0.0.1/helpdesk",
+            ("django.db.backends.postgresql", "helpdesk", "postgres", "", "127.0.0.1", "", None),
+        ),
+    ],
+)
+def test_it_reads_a_postgresql_url(url, expected):
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(repr((d['ENGINE'], d['NAME'], d['USER'], d['PASSWORD'], d['HOST'], d['PORT'], "
+        "d['OPTIONS'].get('sslmode'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=os.environ
+        | {"DJANGO_SETTINGS_MODULE": "helpdesk.settings", "DEBUG": "true", "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(expected)
+
+
+def test_a_relative_sqlite_path_is_under_the_project():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['NAME'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=os.environ
+        | {
+            "DJANGO_SETTINGS_MODULE": "helpdesk.settings",
+            "DEBUG": "true",
+            "DATABASE_URL": "sqlite:///var/test/relative.sqlite3",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.stdout.strip() == str(ROOT / "var" / "test" / "relative.sqlite3")
