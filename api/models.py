@@ -142,7 +142,7 @@ class WebhookEndpoint(models.Model):
 
 class WebhookDelivery(models.Model):
     """One event to one endpoint: written in the transaction of the ticket change (the outbox
-    pattern of tickets.notifications), delivered after commit, retried with backoff."""
+    pattern of notifications), delivered after commit, retried with backoff."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -30,8 +30,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
+from notifications import outbox
 from tickets.models import Ticket, TicketEvent
-from tickets.notifications import outbox
 
 from . import tasks  # tasks imports this module too: names are looked up when used
 from .models import WebhookDelivery, WebhookEndpoint

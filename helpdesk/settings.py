@@ -160,6 +160,10 @@ INSTALLED_APPS = [
     "csp",
     "helpdesk",
     "tickets",
+    # After tickets, in this order: a ticket change updates its SLA timers before the
+    # notifications it causes read them (each subscribes in its ready()).
+    "sla",
+    "notifications",
     "faq",
     "api",
     "portal",
@@ -301,7 +305,7 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
     # Django's SMTP backend that records when a message is handed over (exactly-once delivery).
-    EMAIL_BACKEND = "tickets.notifications.smtp.EmailBackend"
+    EMAIL_BACKEND = "notifications.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
@@ -559,7 +563,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "options": {"expires": 55, "expire_seconds": 55},
     },
-    # SLA warnings, breaches and escalation steps (tickets/sla/sweep.py), every few seconds so
+    # SLA warnings, breaches and escalation steps (sla/sweep.py), every few seconds so
     # each fires within SLA_SWEEP_SECONDS of its due time: one indexed query when nothing is
     # due. Deadlines stay columns swept here, never countdown/eta tasks (STYLE.md, saleor).
     # django-celery-beat's DatabaseScheduler ignores "expires" and stores "expire_seconds"

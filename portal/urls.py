@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from notifications import views as notifications
 from tickets import converters  # noqa: F401 (registers <ref:...>)
-from tickets.notifications import views as notifications
 
 from . import accounts
 from . import views as portal

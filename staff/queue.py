@@ -27,10 +27,10 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sla import deadlines
 from tickets import assignment, roles
 from tickets.models import Category, Message, Queue, Ticket, User, queue_ids_visible_to
 from tickets.models.tickets import sla_timers_prefetch
-from tickets.sla import deadlines
 
 PAGE_SIZES = (25, 50, 100)
 CURSOR_SALT = "staff.queue-cursor"

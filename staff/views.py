@@ -30,6 +30,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
 from faq.deflection import deflection_report
+from sla import deadlines as sla_deadlines
+from sla.reports import attainment
 from tickets import assignment, canned, presence, roles, services
 from tickets.access import Viewer, get_attachment_for, get_ticket_for
 from tickets.attachments import attachment_response
@@ -47,8 +49,6 @@ from tickets.models import (
     User,
 )
 from tickets.services import Actor, ServiceError
-from tickets.sla import deadlines as sla_deadlines
-from tickets.sla.reports import attainment
 
 from . import queue as staff_queue
 

@@ -182,4 +182,4 @@ def test_the_routine_sweeps_do_not_fill_the_log():
     assert routine.filter(
         record("celery.app.trace", "Task tickets.tasks.sla_sweep_task[1] raised", logging.ERROR)
     )
-    assert routine.filter(record("tickets.sla.sweep", "SLA sweep: 1 warned"))
+    assert routine.filter(record("sla.sweep", "SLA sweep: 1 warned"))

@@ -17,12 +17,12 @@ from django.core.management import call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
+from notifications import inbound
 from tests import files
 from tests.factories import ContactFactory
 from tests.portal.conftest import VALID, as_guest
 from tickets import links
 from tickets.models import Ticket
-from tickets.notifications import inbound
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 

@@ -20,7 +20,6 @@ from .models import (
     TicketEvent,
     User,
 )
-from .sla.admin import SLATimerInline  # also registers the SLA calendars, policies and timers
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -270,7 +269,8 @@ class TicketAdmin(admin.ModelAdmin):
             },
         ),
     ]
-    inlines = [MessageInline, TicketEventInline, SLATimerInline]
+    # The sla app adds its timers (sla/admin.py): the domain does not import it.
+    inlines = [MessageInline, TicketEventInline]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -421,7 +421,3 @@ class CannedResponseAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-
-
-# The outbox, agents' preferences and the inbound log: tickets/notifications/admin.py.
-from .notifications import admin as notifications_admin  # noqa: E402, F401

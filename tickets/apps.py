@@ -7,11 +7,7 @@ class TicketsConfig(AppConfig):
     verbose_name = "Tickets"
 
     def ready(self) -> None:
-        from . import notifications, reactions, roles
-        from .sla import engine as sla_engine
+        from . import roles
 
         # Permissions exist only after migrate has run, so the role groups are synced afterwards.
         post_migrate.connect(roles.sync_role_groups, sender=self)
-        # SLA timers first: a notification may read the deadline the change just set.
-        reactions.subscribe(sla_engine.on_ticket_event)
-        reactions.subscribe(notifications.on_ticket_event)

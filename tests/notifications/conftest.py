@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 
 from helpdesk.celery import app as celery_app
-from tickets.notifications import outbox
+from notifications import outbox
 
 from .mailserver import MailServer
 from .processes import PrivateRedis, WorkerProcess
@@ -35,7 +35,7 @@ def mail_server():
 @pytest.fixture
 def smtp(settings, mail_server):
     """Email goes by SMTP (our backend) to `mail_server`; returns what it records."""
-    settings.EMAIL_BACKEND = "tickets.notifications.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "notifications.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = mail_server.port
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from notifications import inbound, outbox
 from tests.factories import TicketFactory
 from tickets import services
 from tickets.models import InboundEmail, Notification
-from tickets.notifications import inbound, outbox
 from tickets.services import Actor
 
 pytestmark = pytest.mark.django_db

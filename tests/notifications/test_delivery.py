@@ -9,10 +9,10 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
+from notifications import delivery, outbox
 from tests.factories import TicketFactory
 from tickets import services
 from tickets.models import Notification
-from tickets.notifications import delivery, outbox
 from tickets.services import Actor
 
 from .mailserver import Hold, free_port

@@ -8,12 +8,12 @@ from email.utils import parseaddr
 
 import pytest
 
+from notifications import inbound
+from notifications.rendering import reply_tag
 from tests.factories import ContactFactory
 from tests.portal.conftest import VALID, as_guest
 from tickets import links, services
 from tickets.models import Message, Notification, Queue, Ticket
-from tickets.notifications import inbound
-from tickets.notifications.rendering import reply_tag
 
 pytestmark = pytest.mark.redis
 

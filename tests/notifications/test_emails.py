@@ -8,12 +8,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from notifications.delivery import build_email
+from notifications.reactions import notify_sla
+from notifications.rendering import reply_tag
 from tests.factories import TicketFactory
 from tickets import assignment, links, services
 from tickets.models import Notification
-from tickets.notifications import notify_sla
-from tickets.notifications.delivery import build_email
-from tickets.notifications.rendering import reply_tag
 from tickets.services import Actor
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ import pytest
 from django.db.models import F
 from rest_framework.test import APIClient
 
+from notifications.tasks import sweep_outbox_task
 from tests.factories import ContactFactory
 from tests.portal.conftest import VALID, as_guest
 from tickets import services
 from tickets.models import Notification, Ticket
-from tickets.tasks import sweep_outbox_task
 
 from .mailserver import Hold
 from .processes import wait_until

@@ -5,10 +5,10 @@ with a warning, and changes nothing."""
 
 import pytest
 
+from notifications import inbound
+from notifications.rendering import reply_tag
 from tests.factories import ContactFactory, TicketFactory
 from tickets.models import InboundEmail, Message, Notification, Ticket, TicketEvent
-from tickets.notifications import inbound
-from tickets.notifications.rendering import reply_tag
 
 pytestmark = pytest.mark.django_db
 

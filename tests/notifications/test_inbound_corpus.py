@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from notifications import inbound
 from tests.factories import ContactFactory, TicketFactory, UserFactory
 from tickets.models import (
     Attachment,
@@ -17,7 +18,6 @@ from tickets.models import (
     Ticket,
     TicketCC,
 )
-from tickets.notifications import inbound
 
 pytestmark = pytest.mark.django_db
 

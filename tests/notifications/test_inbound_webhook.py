@@ -8,8 +8,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from notifications import inbound
 from tickets.models import InboundEmail, Ticket
-from tickets.notifications import inbound
 
 pytestmark = pytest.mark.django_db
 

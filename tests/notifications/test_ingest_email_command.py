@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from notifications import inbound
 from tickets.models import InboundEmail
-from tickets.notifications import inbound
 
 from .mailserver import free_port
 

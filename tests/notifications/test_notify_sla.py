@@ -7,8 +7,9 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from notifications import outbox
+from notifications.reactions import notify_sla
 from tickets.models import Notification, NotificationPreference
-from tickets.notifications import notify_sla, outbox
 
 pytestmark = pytest.mark.django_db
 

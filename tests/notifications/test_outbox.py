@@ -5,10 +5,10 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from notifications import outbox
 from tests.factories import ContactFactory, TicketFactory
 from tickets import assignment, services
 from tickets.models import Message, Notification, NotificationPreference, Ticket, TicketEvent
-from tickets.notifications import outbox
 from tickets.services import Actor
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 from django.db import transaction
 
+from notifications import outbox
 from tickets.models import Notification
-from tickets.notifications import outbox
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from email import message_from_string, policy
 
 import pytest
 
-from tickets.notifications import parsing
+from notifications import parsing
 
 
 def _message(headers: str):

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from notifications import outbox
+from notifications.tasks import sweep_outbox_task
 from tests.factories import TicketFactory
 from tickets import services
 from tickets.models import Notification
-from tickets.notifications import outbox
 from tickets.services import Actor
-from tickets.tasks import sweep_outbox_task
 
 Status = Notification.Status
 

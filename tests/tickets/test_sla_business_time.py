@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tickets.sla.business_time import WALL_CLOCK, NoBusinessTime, Schedule
+from sla.business_time import WALL_CLOCK, NoBusinessTime, Schedule
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 OFFICE_HOURS = {weekday: [(time(9), time(17))] for weekday in range(5)}  # Mon-Fri 09:00-17:00

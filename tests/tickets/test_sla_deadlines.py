@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 import pytest
 from django.db import connection, transaction
 
+from sla.deadlines import describe, running_deadlines, worst_colour
+from sla.sweep import sweep
 from tests.factories import ContactFactory, make_sla_policy
 from tests.tickets.conftest import JAKARTA
 from tickets import services
 from tickets.models import Ticket
 from tickets.services import Actor
-from tickets.sla.deadlines import describe, running_deadlines, worst_colour
-from tickets.sla.sweep import sweep
 
 
 def jakarta(*args) -> datetime:

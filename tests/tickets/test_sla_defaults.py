@@ -6,10 +6,10 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from sla.defaults import ensure_default_sla
 from tests.factories import TicketFactory
 from tickets.models import BusinessCalendar, Holiday, SLAPolicy, SLATimer, Ticket
 from tickets.services import Actor, change_priority
-from tickets.sla.defaults import ensure_default_sla
 
 
 def _seed() -> str:

@@ -9,10 +9,10 @@ import pytest
 import time_machine
 from celery.signals import task_postrun
 
+from sla.tasks import sla_sweep_task
 from tests.factories import ContactFactory, make_sla_policy
 from tickets import assignment, services
 from tickets.models import Message, Notification, TicketEvent
-from tickets.tasks import sla_sweep_task
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]
 

@@ -5,13 +5,13 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
+from sla.calendars import snapshot
+from sla.changes import calendar_edited, policy_edited
 from tests.factories import make_sla_policy
 from tests.tickets.conftest import JAKARTA
 from tickets import services
 from tickets.models import BusinessWindow, SLATarget, SLATimer, Ticket, TicketEvent
 from tickets.services import Actor
-from tickets.sla.calendars import snapshot
-from tickets.sla.changes import calendar_edited, policy_edited
 
 RES = "resolution"
 
@@ -137,7 +137,7 @@ def test_it_never_un_breaches_a_timer_when_the_new_target_is_longer(
     make_sla_policy(name="Strict", position=2, targets={RES: 10})
     ticket = _file(requester)
     frozen_time.shift(timedelta(minutes=30))
-    from tickets.sla.sweep import sweep
+    from sla.sweep import sweep
 
     sweep()
     services.change_priority(ticket=ticket, priority=1, by=Actor.agent(agent))
@@ -235,8 +235,7 @@ def test_it_never_recomputes_finished_timers_when_a_calendar_changes(
 def test_it_recomputes_a_large_policy_in_follow_up_tasks(
     payments_policies, requester, frozen_time, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from tickets import tasks
-    from tickets.sla import engine
+    from sla import engine, tasks
 
     _urgent, payments = payments_policies
     tickets = [_file(requester) for _ in range(5)]

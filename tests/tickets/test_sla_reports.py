@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 
+from sla import reports
+from sla.reports import attainment, percentile
 from tests.factories import TicketFactory
 from tests.tickets.conftest import MONDAY_9AM
 from tickets.models import SLAPolicy, SLATimer, Ticket
-from tickets.sla import reports
-from tickets.sla.reports import attainment, percentile
 
 SINCE, UNTIL = MONDAY_9AM - timedelta(days=7), MONDAY_9AM + timedelta(days=1)
 

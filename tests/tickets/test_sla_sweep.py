@@ -10,13 +10,13 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from helpdesk.celery import app as celery_app
+from sla.calendars import Clocks
+from sla.sweep import sweep
 from tests.factories import ContactFactory, make_sla_policy
 from tests.tickets.conftest import JAKARTA
 from tickets import services
 from tickets.models import Message, Queue, SLATimer, Ticket, TicketEvent
 from tickets.services import Actor
-from tickets.sla.calendars import Clocks
-from tickets.sla.sweep import sweep
 
 FR = "first_response"
 
@@ -264,7 +264,7 @@ def test_it_logs_and_skips_a_timer_it_cannot_compute_and_sweeps_the_rest(
     monkeypatch.setattr(Clocks, "for_timer", for_timer)
     frozen_time.move_to(jakarta(2026, 11, 16, 10, 1))
 
-    with caplog.at_level(logging.ERROR, logger="tickets.sla.sweep"):
+    with caplog.at_level(logging.ERROR, logger="sla.sweep"):
         result = sweep()
 
     # Skipped twice: by the warning step and by the breach step.
@@ -275,7 +275,7 @@ def test_it_logs_and_skips_a_timer_it_cannot_compute_and_sweeps_the_rest(
 
 
 def test_it_is_on_beat_every_five_seconds_and_expires_by_the_next(db):
-    from tickets.tasks import sla_sweep_task
+    from sla.tasks import sla_sweep_task
 
     entry = settings.CELERY_BEAT_SCHEDULE["sla-sweep"]
 

@@ -3,7 +3,7 @@ from django.db import migrations
 
 
 def create_default(apps, schema_editor):
-    from tickets.sla.defaults import ensure_default_policy
+    from sla.defaults import ensure_default_policy
 
     ensure_default_policy(apps.get_model, time_zone=settings.TIME_ZONE)
 

@@ -1,4 +1,4 @@
-"""Messages from unverified email senders (tickets/notifications/authenticity.py). A boolean with
+"""Messages from unverified email senders (notifications/authenticity.py). A boolean with
 a constant default: PostgreSQL adds it to the messages table without rewriting it; the new event
 kind and inbound outcome change choices only."""
 

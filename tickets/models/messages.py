@@ -56,7 +56,7 @@ class Message(models.Model):
     email_message_id = models.CharField(  # noqa: DJ001 (NULL is "none"; unique only when set)
         max_length=255, null=True, blank=True, editable=False
     )
-    # False for an email whose sender could not be verified (tickets/notifications/
+    # False for an email whose sender could not be verified (notifications/
     # authenticity.py): agents see it with a warning; it never speaks for the customer. The
     # database default serves bulk loads (COPY in generate_tickets) that name no value.
     sender_verified = models.BooleanField(_("sender verified"), default=True, db_default=True)

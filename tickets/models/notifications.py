@@ -1,6 +1,6 @@
 """The notification outbox, agents' notification preferences, inbound email (DESIGN.md section 7).
 
-Code that writes and delivers these rows lives in tickets/notifications/.
+Code that writes and delivers these rows lives in notifications/.
 """
 
 import uuid

@@ -1,6 +1,6 @@
 """SLA configuration (calendars, policies, targets, escalation ladders) and the timers that run
-against it (DESIGN.md section 6). The arithmetic lives in tickets/sla/, the rules for when a timer
-starts, stops and breaches in tickets/sla/engine.py and tickets/sla/sweep.py."""
+against it (DESIGN.md section 6). The arithmetic lives in sla/, the rules for when a timer
+starts, stops and breaches in sla/engine.py and sla/sweep.py."""
 
 from datetime import time
 from zoneinfo import available_timezones

@@ -132,7 +132,7 @@ class TicketQuerySet(models.QuerySet):
 
     # SLA (DESIGN.md section 6). `sla_due_at` is the ticket's next deadline, kept by the SLA
     # engine in the same transaction as its timers; rows show each deadline separately through
-    # with_sla_timers() and tickets.sla.deadlines.running_deadlines().
+    # with_sla_timers() and sla.deadlines.running_deadlines().
 
     def by_next_due(self) -> "TicketQuerySet":
         """Soonest deadline first (overdue ones on top), tickets without one last."""
@@ -267,7 +267,7 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     # The soonest due time of the running SLA timers (overdue ones included), NULL without one.
-    # Written only by tickets.sla.engine; it makes "sort by next due" an index scan.
+    # Written only by sla.engine; it makes "sort by next due" an index scan.
     sla_due_at = models.DateTimeField(_("next SLA deadline"), null=True, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()

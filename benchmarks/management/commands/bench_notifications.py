@@ -26,9 +26,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from notifications.tasks import deliver_notification_task
 from tickets.models import Category, Contact, Message, Notification, Ticket
 from tickets.models.tickets import generate_reference
-from tickets.tasks import deliver_notification_task
 
 QUEUE = "bench-notifications"
 LANGUAGES = ["id", "en", "zh-hans"]

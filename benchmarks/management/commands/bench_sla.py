@@ -27,10 +27,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from benchmarks.measure import add_database_arguments, peak_rss_mb, prepare_database
+from sla.defaults import DEFAULT, DEMO_POLICIES, ensure_calendars, ensure_policy
+from sla.engine import load_policies, match_policy
+from sla.sweep import BATCH_SIZE, sweep
 from tickets.models import SLAPolicy, SLATimer, Ticket
-from tickets.sla.defaults import DEFAULT, DEMO_POLICIES, ensure_calendars, ensure_policy
-from tickets.sla.engine import load_policies, match_policy
-from tickets.sla.sweep import BATCH_SIZE, sweep
 
 OPEN = tuple(str(s) for s in Ticket.OPEN_STATUSES)
 COPY_BATCH = 50_000

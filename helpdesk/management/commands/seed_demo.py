@@ -1,0 +1,199 @@
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from helpdesk.demo_data import (
+    DEMO_ANNOUNCEMENT,
+    DEMO_CANNED,
+    DEMO_CONTACTS,
+    DEMO_MEMBERSHIPS,
+    DEMO_PASSWORD,
+    DEMO_RATINGS,
+    DEMO_TICKETS,
+    DEMO_USERS,
+)
+from notifications.demo import ensure_demo_notifications
+from sla.backfill import rebuild as rebuild_sla_timers
+from sla.defaults import ensure_default_sla
+from tickets import assignment, services
+from tickets.defaults import ensure_default_queues
+from tickets.forms import CATEGORY_FORMS
+from tickets.models import (
+    Announcement,
+    CannedResponse,
+    Category,
+    Message,
+    Queue,
+    QueueMembership,
+    Ticket,
+    TicketEvent,
+    User,
+)
+from tickets.services import Actor
+
+# How far into a ticket's life the agent answered, as a share of its age.
+REPLY_AT = 0.4
+
+
+class Command(BaseCommand):
+    help = "Load demo queues, users and tickets. Safe to run again: it only adds what is missing."
+
+    def handle(self, *args, **options) -> None:
+        ensure_default_queues(Queue, Category)
+        sla = ensure_default_sla()
+        users = self.ensure_users()
+        self.ensure_memberships(users)
+        contacts = self.ensure_contacts(users)
+        created = sum(self.ensure_ticket(spec, users, contacts) for spec in DEMO_TICKETS)
+        self.ensure_ratings()
+        for title, language, queue_slug, body in DEMO_CANNED:
+            CannedResponse.objects.get_or_create(
+                title=title,
+                defaults={
+                    "language": language,
+                    "body": body,
+                    "queue": Queue.objects.filter(slug=queue_slug).first() if queue_slug else None,
+                },
+            )
+        Announcement.objects.get_or_create(
+            message_en=DEMO_ANNOUNCEMENT["message_en"], defaults=DEMO_ANNOUNCEMENT
+        )
+        ensure_demo_notifications()
+        self.stdout.write(
+            f"Demo data ready: {Queue.objects.count()} queues, {Ticket.objects.count()} tickets "
+            f"({created} new). SLA: {sla.policies_created} policies and {sla.holidays_added} "
+            f"holidays added, {sla.tickets_backfilled} older tickets given timers."
+        )
+        self.print_logins()
+        call_command("seed_faq", stdout=self.stdout)
+
+    def ensure_users(self) -> dict[str, User]:
+        users = {}
+        for key, (email, name, groups, is_staff, is_superuser, language) in DEMO_USERS.items():
+            user = User.objects.filter(email__iexact=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email,
+                    DEMO_PASSWORD,
+                    name=name,
+                    is_staff=is_staff,
+                    is_superuser=is_superuser,
+                    language=language,
+                )
+            user.groups.add(*(Group.objects.get(name=group) for group in groups))
+            users[key] = user
+        return users
+
+    def ensure_memberships(self, users: dict[str, User]) -> None:
+        for key, memberships in DEMO_MEMBERSHIPS.items():
+            for slug, is_lead in memberships:
+                QueueMembership.objects.get_or_create(
+                    queue=Queue.objects.get(slug=slug),
+                    user=users[key],
+                    defaults={"is_lead": is_lead},
+                )
+
+    def ensure_contacts(self, users: dict[str, User]) -> dict:
+        siti = users["siti"]
+        contacts = {
+            "siti": services.get_or_create_contact(
+                email=siti.email, name=siti.name, phone="+6281311112222", language=siti.language
+            )
+        }
+        if contacts["siti"].user_id is None:
+            contacts["siti"].user = siti
+            contacts["siti"].save(update_fields=["user"])
+        for key, (email, name, phone, language) in DEMO_CONTACTS.items():
+            contacts[key] = services.get_or_create_contact(
+                email=email, name=name, phone=phone, language=language
+            )
+        return contacts
+
+    @transaction.atomic
+    def ensure_ticket(self, spec: dict, users: dict, contacts: dict) -> bool:
+        if Ticket.objects.filter(idempotency_key=spec["key"]).exists():
+            return False
+        ticket = services.create_ticket(
+            requester=contacts[spec["requester"]],
+            category=spec["category"],
+            subject=spec["subject"],
+            body=spec["body"],
+            # Through the category's form: demo data is held to what a customer may send.
+            details=CATEGORY_FORMS[spec["category"]].validated_details(spec["details"]),
+            language=spec["language"],
+            idempotency_key=spec["key"],
+        )
+        agent = users.get(spec["assignee"]) if spec["assignee"] else None
+        by = Actor.agent(agent or users["lead"])
+        if agent:
+            ticket = assignment.assign(ticket=ticket, assignee=agent, by=None)
+        status = spec["status"]
+        if spec["reply"]:
+            services.add_agent_message(
+                ticket=ticket,
+                agent=by.user,
+                body=spec["reply"],
+                set_status="pending_customer" if status == "pending_customer" else None,
+            )
+        elif status != "new":
+            services.change_status(ticket=ticket, status="open", by=by)
+        ticket.refresh_from_db()
+        path = {"on_hold": ["on_hold"], "resolved": ["resolved"], "closed": ["resolved", "closed"]}
+        for step in path.get(status, []):
+            ticket = services.change_status(ticket=ticket, status=step, by=by)
+        self.backdate(ticket, timedelta(hours=spec["age_hours"]))
+        # Its timers started "now"; rebuild them from the backdated trail.
+        rebuild_sla_timers([ticket])
+        return True
+
+    def ensure_ratings(self) -> None:
+        for key, (score, comment) in DEMO_RATINGS.items():
+            ticket = Ticket.objects.select_related("requester").get(idempotency_key=key)
+            if not ticket.ratings.exists():
+                services.rate_ticket(
+                    ticket=ticket, contact=ticket.requester, score=score, comment=comment
+                )
+
+    def backdate(self, ticket: Ticket, age: timedelta) -> None:
+        """Move a ticket into the past: created `age` ago, answered part-way through its life."""
+        later = age * (1 - REPLY_AT)
+        created = ticket.created_at
+        for name in (
+            "last_activity_at",
+            "status_changed_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+        ):
+            value = getattr(ticket, name)
+            if value is not None:
+                setattr(ticket, name, value - (age if value <= created else later))
+        ticket.created_at = created - age
+        Ticket.objects.filter(pk=ticket.pk).update(
+            created_at=ticket.created_at,
+            last_activity_at=ticket.last_activity_at,
+            status_changed_at=ticket.status_changed_at,
+            first_response_at=ticket.first_response_at,
+            resolved_at=ticket.resolved_at,
+            closed_at=ticket.closed_at,
+        )
+        for model in (Message, TicketEvent):
+            for row in model.objects.filter(ticket=ticket):
+                shift = age if row.created_at <= created else later
+                model.objects.filter(pk=row.pk).update(created_at=row.created_at - shift)
+
+    def print_logins(self) -> None:
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        where = {
+            "admin": "/admin/ and /staff/",
+            "lead": "/staff/ (and /admin/ for canned responses)",
+            "budi": "/staff/",
+            "mei": "/staff/",
+            "siti": "/ (customer)",
+        }
+        for key, (email, _name, groups, *_rest) in DEMO_USERS.items():
+            role = groups[0] if groups else "customer"
+            self.stdout.write(f"  {role:<9} {email:<20} {where.get(key, '')}")

@@ -1,0 +1,250 @@
+"""Which ticket changes notify whom (DESIGN.md section 7). Called by tickets.reactions inside the
+transaction that records each TicketEvent, so a notification exists exactly when its cause does.
+
+- created: ticket_created (reference, link) to the requester.
+- replied (public): agent_replied (the reply, and the status it set if any) to the requester.
+- status -> pending_customer / resolved: pending_customer / ticket_resolved (with the CSAT link)
+  to the requester; not when the requester made the change, nor when the reply that set it
+  already says so (one email per action).
+- link_sent: access_link to the requester.
+- merged: ticket_merged (with a link to the ticket it went into) to the requester;
+  merged_from sends nothing, since one email is enough.
+- assignee: assigned to the new assignee, unless they took the ticket themselves.
+- customer_replied: customer_replied to the assignee; when unassigned, to the queue's leads
+  (agents see unassigned tickets in their queue; leads triage).
+- note, priority, category, queue, tags, csat, redacted: nothing.
+SLA warnings, breaches and escalation steps come from the SLA sweep through notify_sla().
+Agents' muted emails (NotificationPreference) are not written at all.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from tickets.models import (
+    Message,
+    Notification,
+    NotificationPreference,
+    QueueMembership,
+    Ticket,
+    TicketEvent,
+    User,
+)
+
+from . import outbox
+
+Template = Notification.Template
+Kind = TicketEvent.Kind
+
+
+def on_ticket_event(event: TicketEvent) -> None:
+    handler = HANDLERS.get(event.kind)
+    if handler is not None:
+        handler(event)
+
+
+def _to_requester(
+    event: TicketEvent, template: str, *, ticket: Ticket | None = None, **facts
+) -> Notification | None:
+    ticket = ticket or event.ticket
+    return outbox.notify(
+        ticket=ticket,
+        template=template,
+        recipient=ticket.requester.email,
+        language=ticket.language,
+        key=f"event:{event.pk}:{template}",
+        context={"reference": ticket.reference, **facts},
+        event=event,
+    )
+
+
+def wanting(users: Iterable[User], template: str) -> list[User]:
+    """The active users among `users` who have not muted `template`, in a stable order."""
+    users = [user for user in users if user.is_active]
+    muted = _muted(template, users)
+    return sorted((user for user in users if user.pk not in muted), key=lambda user: user.pk)
+
+
+def _muted(template: str, users: list[User]) -> set[int]:
+    """Who among `users` muted `template`; in an outbox batch, read once per template."""
+    if template not in NotificationPreference.FIELDS:
+        return set()
+    memo = outbox.batch_memo()
+    key = ("muted", template)
+    if memo is not None and key in memo:
+        return memo[key]
+    muting = NotificationPreference.objects.filter(
+        **{NotificationPreference.FIELDS[template]: False}
+    )
+    if memo is None:
+        return set(muting.filter(user__in=users).values_list("user_id", flat=True))
+    memo[key] = set(muting.values_list("user_id", flat=True))
+    return memo[key]
+
+
+def _active_users(ids: list[int]) -> list[User]:
+    """The active users with these ids; in an outbox batch, each user is read once."""
+    memo = outbox.batch_memo()
+    if memo is None:
+        return list(User.objects.filter(pk__in=ids, is_active=True))
+    known = memo.setdefault("users", {})
+    missing = [pk for pk in ids if pk not in known]
+    if missing:
+        found = {user.pk: user for user in User.objects.filter(pk__in=missing)}
+        known.update({pk: found.get(pk) for pk in missing})
+    return [known[pk] for pk in ids if known[pk] is not None and known[pk].is_active]
+
+
+def _to_agents(
+    event: TicketEvent, template: str, users: Iterable[User], **facts
+) -> list[Notification]:
+    ticket = event.ticket
+    written = []
+    for user in wanting(users, template):
+        notification = outbox.notify(
+            ticket=ticket,
+            template=template,
+            recipient=user.email,
+            language=user.language,
+            key=f"event:{event.pk}:{template}:{user.pk}",
+            context={"reference": ticket.reference, **facts},
+            user=user,
+            event=event,
+        )
+        if notification is not None:
+            written.append(notification)
+    return written
+
+
+def on_created(event: TicketEvent) -> None:
+    _to_requester(event, Template.TICKET_CREATED)
+
+
+def on_replied(event: TicketEvent) -> None:
+    message_id = event.data.get("message")
+    notification = _to_requester(event, Template.AGENT_REPLIED, message=message_id)
+    if notification is not None:
+        # The reply's own Message-ID: the customer's answer to it threads by In-Reply-To.
+        Message.objects.filter(pk=message_id, email_message_id__isnull=True).update(
+            email_message_id=notification.message_id
+        )
+
+
+STATUS_TEMPLATES = {
+    Ticket.Status.PENDING_CUSTOMER: Template.PENDING_CUSTOMER,
+    Ticket.Status.RESOLVED: Template.TICKET_RESOLVED,
+}
+
+
+def on_status(event: TicketEvent) -> None:
+    template = STATUS_TEMPLATES.get(event.new_value)
+    if template is None or event.actor_type == TicketEvent.Actor.CUSTOMER:
+        return
+    # A public reply that also set this status (services write both events at the same
+    # instant) already tells the customer: say it in that one email instead of a second.
+    reply = Notification.objects.filter(
+        ticket_id=event.ticket_id,
+        template=Template.AGENT_REPLIED,
+        event__kind=Kind.REPLIED,
+        event__created_at=event.created_at,
+    ).first()
+    if reply is not None and reply.status == Notification.Status.PENDING:
+        reply.context = {**reply.context, "status": event.new_value}
+        reply.save(update_fields=["context"])
+        return
+    _to_requester(event, template)
+
+
+def on_link_sent(event: TicketEvent) -> None:
+    _to_requester(event, Template.ACCESS_LINK)
+
+
+def on_merged(event: TicketEvent) -> None:
+    _to_requester(event, Template.TICKET_MERGED, into=event.data.get("into", ""))
+
+
+def on_assignee(event: TicketEvent) -> None:
+    if not event.new_value:
+        return
+    assignee = User.objects.filter(email__iexact=event.new_value).first()
+    if assignee is None or assignee.pk == event.actor_user_id:
+        return
+    _to_agents(event, Template.ASSIGNED, [assignee], by=event.actor_name)
+
+
+def on_customer_replied(event: TicketEvent) -> None:
+    ticket = event.ticket
+    if ticket.assignee_id:
+        agents = [ticket.assignee]
+    else:
+        agents = [
+            membership.user
+            for membership in QueueMembership.objects.filter(
+                queue_id=ticket.queue_id, is_lead=True
+            ).select_related("user")
+        ]
+    _to_agents(event, Template.CUSTOMER_REPLIED, agents, message=event.data.get("message"))
+
+
+HANDLERS = {
+    Kind.CREATED: on_created,
+    Kind.REPLIED: on_replied,
+    Kind.STATUS: on_status,
+    Kind.LINK_SENT: on_link_sent,
+    Kind.MERGED: on_merged,
+    Kind.ASSIGNEE: on_assignee,
+    Kind.CUSTOMER_REPLIED: on_customer_replied,
+}
+
+
+SLA_TEMPLATES = {
+    "warning": Template.SLA_WARNING,
+    "breach": Template.SLA_BREACH,
+    "escalation": Template.SLA_ESCALATION,
+}
+
+
+def notify_sla(
+    *,
+    ticket: Ticket,
+    kind: str,
+    key: str,
+    recipients: Iterable[int | User],
+    not_before: datetime | None = None,
+    metric: str = "",
+    due_at: datetime | None = None,
+    level: str | int = "",
+) -> list[Notification]:
+    """Tell agents about an SLA warning, breach or escalation step, in the SLA sweep's
+    transaction.
+
+    kind: "warning", "breach" or "escalation". key: once-only key of the step (e.g.
+    "sla:<timer id>:breach"); each recipient's row gets f"{key}:{user id}", so running the
+    step again sends nothing new. recipients: users or user ids. not_before: the instant the
+    email may go (business-hours targets wait for the next opening; None or past: now).
+    metric ("first_response", "next_response", "resolution"), due_at and level (a warning's
+    threshold or an escalation's step number) are shown in the email.
+    """
+    template = SLA_TEMPLATES[kind]
+    ids = [r.pk if isinstance(r, User) else int(r) for r in recipients]
+    users = _active_users(ids)
+    facts = {
+        "reference": ticket.reference,
+        "metric": metric,
+        "due_at": due_at.isoformat() if due_at else "",
+        "level": str(level),
+    }
+    written = []
+    for user in wanting(users, template):
+        notification = outbox.notify(
+            ticket=ticket,
+            template=template,
+            recipient=user.email,
+            language=user.language,
+            key=f"{key}:{user.pk}",
+            context=facts,
+            user=user,
+            not_before=not_before,
+        )
+        if notification is not None:
+            written.append(notification)
+    return written

@@ -1,0 +1,151 @@
+"""What a notification's email says and how it threads.
+
+The context is built from the database when the email is sent, never from text stored in the
+outbox row: the row holds ids and small facts, and the message bodies it shows are the stored,
+redacted ones. Templates: templates/emails/<template>/{subject.txt, body.txt, body.html}.
+"""
+
+from datetime import datetime
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from tickets import links
+from tickets.models import Message, Notification, Ticket
+
+Template = Notification.Template
+
+# Content-Language takes BCP 47 tags; Django's codes are lower-case.
+BCP47 = {"id": "id", "en": "en", "zh-hans": "zh-Hans"}
+
+SLA_METRICS = {
+    "first_response": _("first response"),
+    "next_response": _("next response"),
+    "resolution": _("resolution"),
+}
+
+# Emails a person wrote; the rest are automatic and say so (RFC 3834), so that out-of-office
+# responders do not answer them and start a loop.
+WRITTEN_BY_A_PERSON = {Template.AGENT_REPLIED}
+
+
+def reply_tag(ticket: Ticket) -> str:
+    """A secret of the ticket, in its reply address: only those we emailed know it, so a reply
+    to that address comes from one of them (notifications/authenticity.py)."""
+    return salted_hmac("tickets.reply-address", str(ticket.pk)).hexdigest()[:12]
+
+
+def reply_address(ticket: Ticket) -> str:
+    """Where the customer's reply goes: the queue's inbound address, tagged with the reference
+    and the ticket's reply tag (payments+GP-7K3M9Q.3f9c0a1b2c4d@helpdesk.localhost) so it
+    threads even if a mail client drops the In-Reply-To and References headers and the
+    subject, and proves the sender got our email."""
+    address = ticket.queue.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    if not settings.EMAIL_PLUS_ADDRESSING:
+        return address
+    local, _at, domain = address.rpartition("@")
+    return f"{local}+{ticket.reference}.{reply_tag(ticket)}@{domain}"
+
+
+def staff_ticket_url(ticket: Ticket) -> str:
+    """Where an agent opens the ticket: the staff workspace's page (URL name "staff-ticket")
+    once it exists, the admin's until then."""
+    try:
+        path = reverse("staff-ticket", args=[ticket.reference])
+    except NoReverseMatch:
+        path = reverse("admin:tickets_ticket_change", args=[ticket.pk])
+    return settings.SITE_URL + path
+
+
+def preferences_url() -> str:
+    return settings.SITE_URL + reverse("notification-preferences")
+
+
+def recipient_name(notification: Notification) -> str:
+    if notification.recipient_user_id:
+        return notification.recipient_user.get_short_name()
+    return notification.ticket.requester.name
+
+
+def reply_to_for(notification: Notification) -> list[str]:
+    # Agents answer in the staff workspace; their replies by email would come from a stranger.
+    if notification.is_for_agent:
+        return []
+    return [reply_address(notification.ticket)]
+
+
+def headers_for(notification: Notification) -> dict[str, str]:
+    headers = {
+        "Message-ID": notification.message_id,
+        "Content-Language": BCP47.get(notification.language, notification.language),
+        # Exchange and Outlook: no out-of-office replies or read receipts to this address.
+        "X-Auto-Response-Suppress": "All",
+        "X-Helpdesk-Ticket": notification.ticket.reference,
+    }
+    if notification.template not in WRITTEN_BY_A_PERSON:
+        headers["Auto-Submitted"] = "auto-generated"
+    if notification.in_reply_to:
+        headers["In-Reply-To"] = notification.in_reply_to
+        headers["References"] = notification.references
+    if notification.is_for_agent:
+        headers["List-Unsubscribe"] = f"<{preferences_url()}>"
+    return headers
+
+
+def _message(pk) -> Message | None:
+    if not pk:
+        return None
+    return (
+        Message.objects.select_related("author_user", "author_contact")
+        .prefetch_related("attachments")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def _instant(value: str) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def email_context(notification: Notification) -> dict:
+    ticket = notification.ticket
+    facts = notification.context
+    context = {
+        "ticket": ticket,
+        "reference": ticket.reference,
+        "subject": ticket.subject,
+        "name": recipient_name(notification),
+        "facts": facts,
+    }
+    if notification.is_for_agent:
+        context["staff_url"] = staff_ticket_url(ticket)
+        context["preferences_url"] = preferences_url()
+    else:
+        context["link"] = links.link_url(ticket)
+        context["link_days"] = links.LINK_MAX_AGE.days
+    template = notification.template
+    if template in (Template.AGENT_REPLIED, Template.CUSTOMER_REPLIED):
+        context["message"] = _message(facts.get("message"))
+    if template in (Template.TICKET_RESOLVED, Template.AGENT_REPLIED):
+        context["csat_link"] = context["link"] + "#rate" if "link" in context else ""
+        context["reopen_days"] = settings.REOPEN_WINDOW_DAYS
+    if template == Template.AGENT_REPLIED:
+        context["status"] = facts.get("status", "")
+    if template == Template.TICKET_MERGED:
+        target = Ticket.objects.get(reference=facts["into"])
+        context["target"] = target
+        context["link"] = links.link_url(target)
+    if template == Template.ASSIGNED:
+        context["assigned_by"] = facts.get("by", "")
+    if template in (Template.SLA_WARNING, Template.SLA_BREACH, Template.SLA_ESCALATION):
+        metric = facts.get("metric", "")
+        context["metric"] = SLA_METRICS.get(metric, metric.replace("_", " "))
+        context["due_at"] = _instant(facts.get("due_at", ""))
+        context["level"] = facts.get("level", "")
+    if template == Template.TICKET_CREATED:
+        context["refused_files"] = facts.get("refused_files", [])
+        context["by_email"] = ticket.channel == Ticket.Channel.EMAIL
+    return context

@@ -1,0 +1,216 @@
+"""The audit events and internal notes the SLA engine writes, in one shape wherever they come from
+(a reaction or the sweep).
+
+They are built unsaved and written with bulk_create, not through services.record_event(): they
+are the engine's output, not ticket changes to react to (a reaction writing through record_event
+would react to itself), and the sweep writes thousands at a time. Notifications hang off the
+named functions in notify.py, never off these events.
+"""
+
+import functools
+from datetime import datetime
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from tickets.models import EscalationStep, Message, SLATimer, TicketEvent
+from tickets.models.sla import Metric
+from tickets.models.tickets import Priority
+
+from .notify import Notice
+
+WARNING = "warning"
+BREACHED = "breached"
+REEVALUATED = "re-evaluated"
+CANCELLED = "cancelled"
+
+
+def _event(
+    timer: SLATimer,
+    *,
+    kind: str = TicketEvent.Kind.SLA,
+    what: str,
+    at: datetime,
+    old: str = "",
+    data: dict[str, Any],
+) -> TicketEvent:
+    return TicketEvent(
+        ticket_id=timer.ticket_id,
+        kind=kind,
+        actor_type=TicketEvent.Actor.SYSTEM,
+        field=timer.metric,
+        old_value=old[:255],
+        new_value=what[:255],
+        data={"timer": timer.pk, "metric": timer.metric, "cycle": timer.cycle, **data},
+        created_at=at,
+    )
+
+
+def warning_event(timer: SLATimer, *, level: str, at: datetime, notice: Notice) -> TicketEvent:
+    return _event(
+        timer,
+        what=WARNING,
+        at=at,
+        data={"level": level, "due_at": timer.due_at.isoformat(), **notice.as_data()},
+    )
+
+
+def breach_event(timer: SLATimer, *, at: datetime, reason: str, notice: Notice) -> TicketEvent:
+    return _event(
+        timer,
+        what=BREACHED,
+        at=at,
+        data={
+            "due_at": timer.due_at.isoformat(),
+            "target_minutes": timer.target_minutes,
+            "reason": reason,
+            **notice.as_data(),
+        },
+    )
+
+
+def reevaluated_event(
+    timer: SLATimer, *, at: datetime, why: str, before: dict[str, Any]
+) -> TicketEvent:
+    after = {
+        "policy": timer.policy_id,
+        "target_minutes": timer.target_minutes,
+        "business_hours": timer.calendar_id is not None,
+        "due_at": timer.due_at.isoformat() if timer.due_at else None,
+    }
+    return _event(
+        timer,
+        what=REEVALUATED,
+        old=str(before.get("due_at") or ""),
+        at=at,
+        data={"why": why, "before": before, "after": after, "elapsed": timer.elapsed_seconds},
+    )
+
+
+def cancelled_event(timer: SLATimer, *, at: datetime, why: str) -> TicketEvent:
+    return _event(timer, what=CANCELLED, at=at, data={"why": why})
+
+
+def escalation_note(
+    timer: SLATimer,
+    step: EscalationStep,
+    *,
+    level: int,
+    steps: int,
+    recipients: list[str],
+    at: datetime,
+    tz: ZoneInfo | None = None,
+) -> Message:
+    """The system's internal note on the ticket for one escalation step (in the site's
+    language; times in the calendar's zone, `tz`)."""
+    phrases = _phrases_for(timer, step)
+    due = timezone.localtime(timer.due_at, tz or timezone.get_default_timezone())
+    lines = [
+        phrases.head
+        % {
+            "level": level,
+            "steps": steps,
+            "metric": phrases.metric,
+            "minutes": timer.target_minutes,
+            "clock": phrases.clock,
+            "due": due.strftime("%a %d %b %H:%M %Z"),
+        },
+        phrases.notify % {"who": phrases.who, "names": ", ".join(recipients) or phrases.nobody},
+        *phrases.actions,
+    ]
+    return Message(
+        ticket_id=timer.ticket_id,
+        kind=Message.Kind.INTERNAL,
+        author_type=Message.Author.SYSTEM,
+        body="\n".join(lines),
+        source=Message.Source.SYSTEM,
+        created_at=at,
+    )
+
+
+def _phrases_for(timer: SLATimer, step: EscalationStep) -> "_Phrases":
+    return _step_phrases(
+        get_language() or "",
+        timer.metric,
+        timer.calendar_id is not None,
+        step.notify,
+        step.set_priority,
+        str(step.move_to_queue) if step.move_to_queue_id else "",
+    )
+
+
+class _Phrases(NamedTuple):
+    head: str
+    metric: str
+    clock: str
+    notify: str
+    who: str
+    nobody: str
+    actions: tuple[str, ...]
+    step: str
+
+
+@functools.lru_cache(maxsize=512)
+def _step_phrases(
+    language: str,
+    metric: str,
+    business_hours: bool,
+    notify: str,
+    set_priority: int | None,
+    queue: str,
+) -> _Phrases:
+    """The translated words of a step's note and event, worked out once per language and kind
+    of step: a sweep may write ten thousand notes."""
+    who = str(EscalationStep.Notify(notify).label).lower()
+    actions = []
+    describe = [str(_("notify %(who)s") % {"who": who})]
+    if set_priority:
+        priority = Priority(set_priority).label
+        actions.append(_("Raising the priority to %(priority)s.") % {"priority": priority})
+        describe.append(str(_("raise priority to %(p)s") % {"p": priority}))
+    if queue:
+        actions.append(_("Moving the ticket to %(queue)s.") % {"queue": queue})
+        describe.append(str(_("move to %(queue)s") % {"queue": queue}))
+    return _Phrases(
+        head=_(
+            "SLA escalation, step %(level)s of %(steps)s: the %(metric)s target of %(minutes)s "
+            "minutes (%(clock)s) ran out at %(due)s."
+        ),
+        metric=str(Metric(metric).label).lower(),
+        clock=_("business hours") if business_hours else _("around the clock"),
+        notify=_("Notifying %(who)s: %(names)s."),
+        who=who,
+        nobody=_("nobody is set up to receive it"),
+        actions=tuple(actions),
+        step=", ".join(describe),
+    )
+
+
+def escalation_event(
+    timer: SLATimer,
+    step: EscalationStep,
+    *,
+    level: int,
+    note: Message,
+    at: datetime,
+    notice: Notice,
+) -> TicketEvent:
+    return _event(
+        timer,
+        kind=TicketEvent.Kind.ESCALATED,
+        what=_("SLA step %(level)s: %(step)s")
+        % {"level": level, "step": _phrases_for(timer, step).step},
+        at=at,
+        data={
+            "step": step.pk,
+            "level": level,
+            "after_minutes": step.after_minutes,
+            "message": note.pk,
+            "set_priority": step.set_priority,
+            "move_to_queue": step.move_to_queue_id,
+            **notice.as_data(),
+        },
+    )
