@@ -2,10 +2,10 @@
 their offset, amounts strings (with their currency beside them), priorities words."""
 
 import json
-import re
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -15,10 +15,10 @@ from rest_framework import serializers
 
 from faq.languages import LANGUAGE_CODES, known_language
 from tickets import roles
-from tickets.forms import CATEGORY_FORMS, ReplyForm
+from tickets.forms import CATEGORY_FORMS, ReplyForm, clean_phone_number
 from tickets.models import Attachment, Category, Message, Queue, Ticket
 
-from .details import NOT_BLANK, PHONE, form_values
+from .details import NOT_BLANK, form_values
 
 # Priorities are stored as numbers (an index scan for "most urgent first"); the API says words.
 PRIORITY_NAME = {priority.value: priority.name.lower() for priority in Ticket.Priority}
@@ -306,10 +306,10 @@ class TicketCreateSerializer(Input):
 
     def validate_phone(self, value: str) -> str:
         """Checked even where it is not used (a signed-in customer's), as the schema says."""
-        if not re.fullmatch(PHONE, value):
-            raise serializers.ValidationError(
-                _("Enter a phone number such as 0812 3456 7890 or +62 812 3456 7890.")
-            )
+        try:
+            clean_phone_number(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
         return value
 
     def validate(self, attrs):

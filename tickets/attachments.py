@@ -225,7 +225,6 @@ def clean_uploads(uploads) -> list[CleanFile]:
 
 def store(file: CleanFile, *, ticket, message):
     """Save a cleaned file as an Attachment of a message (under a random name)."""
-
     return Attachment.objects.create(
         ticket=ticket,
         message=message,

@@ -27,6 +27,17 @@ TICKET_REFERENCE = re.compile(r"^[A-Z0-9]{1,6}-[2-9A-HJ-NP-Z]{6,8}$")
 PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 
 
+def clean_phone_number(value: str) -> str:
+    """A phone number as customers type it (spaces, dots, dashes and brackets anywhere): its
+    digits, with a leading + if given. Empty stays empty."""
+    phone = re.sub(r"[\s().-]", "", value)
+    if phone and not PHONE.match(phone):
+        raise ValidationError(
+            _("Enter a phone number such as 0812 3456 7890 or +62 812 3456 7890.")
+        )
+    return phone
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -193,12 +204,7 @@ class TicketForm(forms.Form):
             self.fields["name"].widget.attrs["autocomplete"] = "name"
 
     def clean_phone(self) -> str:
-        phone = re.sub(r"[\s().-]", "", self.cleaned_data.get("phone", ""))
-        if phone and not PHONE.match(phone):
-            raise ValidationError(
-                _("Enter a phone number such as 0812 3456 7890 or +62 812 3456 7890.")
-            )
-        return phone
+        return clean_phone_number(self.cleaned_data.get("phone", ""))
 
     def details(self) -> dict:
         """The structured fields as JSON-safe values for Ticket.details."""
@@ -366,12 +372,7 @@ class AccountAccessForm(TicketForm):
     )
 
     def clean_registered_phone(self) -> str:
-        phone = re.sub(r"[\s().-]", "", self.cleaned_data["registered_phone"])
-        if not PHONE.match(phone):
-            raise ValidationError(
-                _("Enter a phone number such as 0812 3456 7890 or +62 812 3456 7890.")
-            )
-        return phone
+        return clean_phone_number(self.cleaned_data["registered_phone"])
 
 
 class SuspiciousTransactionForm(TicketForm):

@@ -24,10 +24,6 @@ def subscribe(reaction: Reaction) -> Reaction:
     return reaction
 
 
-def subscribers() -> tuple[Reaction, ...]:
-    return tuple(_reactions)
-
-
 def on_ticket_event(event: TicketEvent) -> None:
     """Called inside the transaction that wrote `event`; raising rolls the whole change back."""
     for reaction in _reactions:
