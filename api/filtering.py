@@ -14,7 +14,10 @@ from django_filters.fields import IsoDateTimeField
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
+from .schema import constrain
+
 LEAP_SECOND = re.compile(r"(T\d\d:\d\d:)60")
+GIVE_A_VALUE = gettext_lazy("Give a value, or leave the parameter out.")
 
 
 class NoBlankFilters(forms.Form):
@@ -26,7 +29,7 @@ class NoBlankFilters(forms.Form):
             if name in self.data and any(
                 not str(value).strip() for value in self.data.getlist(name)
             ):
-                self.add_error(name, _("Give a value, or leave the parameter out."))
+                self.add_error(name, GIVE_A_VALUE)
         return super().clean()
 
 
@@ -100,11 +103,9 @@ class StrictOrderingFilter(OrderingFilter):
         return raw.split(",")
 
     def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.ordering_param:
-                parameter["schema"] |= {"pattern": self.pattern(view.ordering_fields)}
-                parameter["description"] = (
-                    "Comma-separated: " + ", ".join(view.ordering_fields) + "; - to reverse."
-                )
-        return parameters
+        return constrain(
+            super().get_schema_operation_parameters(view),
+            self.ordering_param,
+            "Comma-separated: " + ", ".join(view.ordering_fields) + "; - to reverse.",
+            pattern=self.pattern(view.ordering_fields),
+        )

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination
 
 from .details import NOT_BLANK
+from .filtering import GIVE_A_VALUE
+from .schema import constrain
 
 
 class CheckedPageSize:
@@ -32,11 +34,12 @@ class CheckedPageSize:
         return size
 
     def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_size_query_param:
-                parameter["schema"] |= {"minimum": 1, "maximum": self.max_page_size}
-        return parameters
+        return constrain(
+            super().get_schema_operation_parameters(view),
+            self.page_size_query_param,
+            minimum=1,
+            maximum=self.max_page_size,
+        )
 
 
 class PageNumbers(CheckedPageSize, pagination.PageNumberPagination):
@@ -50,19 +53,16 @@ class PageNumbers(CheckedPageSize, pagination.PageNumberPagination):
         return raw
 
     def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_query_param:
-                parameter["schema"] |= {"minimum": 1}
-        return parameters
+        return constrain(
+            super().get_schema_operation_parameters(view), self.page_query_param, minimum=1
+        )
 
 
 class Cursor(CheckedPageSize, pagination.CursorPagination):
     def decode_cursor(self, request):
         raw = request.query_params.get(self.cursor_query_param)
         if raw is not None and not raw.strip():
-            message = _("Give a value, or leave the parameter out.")
-            raise exceptions.ValidationError({self.cursor_query_param: [message]})
+            raise exceptions.ValidationError({self.cursor_query_param: [GIVE_A_VALUE]})
         if raw is not None:  # DRF reads any text as a cursor (the first page); only ours are
             try:
                 tokens = parse.parse_qs(b64decode(raw, validate=True).decode("ascii"))
@@ -73,8 +73,9 @@ class Cursor(CheckedPageSize, pagination.CursorPagination):
         return super().decode_cursor(request)
 
     def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.cursor_query_param:
-                parameter["schema"] |= {"minLength": 1, "pattern": NOT_BLANK}
-        return parameters
+        return constrain(
+            super().get_schema_operation_parameters(view),
+            self.cursor_query_param,
+            minLength=1,
+            pattern=NOT_BLANK,
+        )

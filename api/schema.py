@@ -98,6 +98,17 @@ def add_problem_responses(result, generator, request, public):
     return result
 
 
+def constrain(parameters: list[dict], name: str, description: str = "", **rules) -> list[dict]:
+    """The OpenAPI parameters a DRF pagination or filter class describes, with `name`'s schema
+    given the `rules` the class checks (and its description, if given)."""
+    for parameter in parameters:
+        if parameter["name"] == name:
+            parameter["schema"] |= rules
+            if description:
+                parameter["description"] = description
+    return parameters
+
+
 # Request bodies: the rules of DRF's fields that drf-spectacular leaves out (DRF refuses NUL
 # characters in every string, and strips spaces before "may not be blank").
 

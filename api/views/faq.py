@@ -56,8 +56,13 @@ def query_of(request, serializer_class=serializers.LanguageQuery) -> dict:
     return query.validated_data
 
 
+def language_in(query: dict) -> str:
+    """The language a validated query asks for, else the request's."""
+    return query.get("lang") or current_language()
+
+
 def language_of(request) -> str:
-    return query_of(request).get("lang") or current_language()
+    return language_in(query_of(request))
 
 
 def voter_id(request) -> str:
@@ -141,20 +146,20 @@ class FaqArticles(generics.ListAPIView):
     serializer_class = serializers.FaqArticleSerializer
 
     def get_queryset(self):
-        articles = (
+        return (
             Article.objects.published()
             .by_popularity()
             .select_related("category")
             .prefetch_related("translations")
         )
-        category = query_of(self.request, serializers.FaqArticlesQuery).get("category")
-        if category:
-            articles = articles.filter(category__slug=category)
-        return articles
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        language = language_of(request)
+        query = query_of(request, serializers.FaqArticlesQuery)  # checked once, before paging
+        articles = self.get_queryset()
+        if query.get("category"):
+            articles = articles.filter(category__slug=query["category"])
+        page = self.paginate_queryset(articles)
+        language = language_in(query)
         data = [row for article in page if (row := article_data(article, language))]
         return self.get_paginated_response(serializers.FaqArticleSerializer(data, many=True).data)
 
@@ -219,8 +224,7 @@ def results_data(results) -> dict:
 class FaqSearch(SearchView):
     def get(self, request) -> Response:
         query = query_of(request, serializers.FaqSearchQuery)
-        language = query.get("lang") or current_language()
-        results = search_articles(self.words(query), language, limit=query["limit"])
+        results = search_articles(self.words(query), language_in(query), limit=query["limit"])
         return Response(results_data(results))
 
 
@@ -239,9 +243,8 @@ class FaqSuggestions(SearchView):
     def get(self, request) -> Response:
         query = query_of(request, serializers.FaqSuggestionsQuery)
         topic = query.get("category", "")
-        language = query.get("lang") or current_language()
         results = search_articles(
-            self.words(query), language, limit=SUGGESTIONS, ticket_category=topic or None
+            self.words(query), language_in(query), limit=SUGGESTIONS, ticket_category=topic or None
         )
         if results:
             deflection.record_suggestions_shown(
