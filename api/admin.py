@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from notifications.admin import OutboxAdmin
+
 from . import webhooks
 from .models import ApiKey, WebhookDelivery, WebhookEndpoint
 
@@ -80,8 +82,8 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
-    """The delivery log. Rows are written and sent by code; an admin looks, and retries."""
+class WebhookDeliveryAdmin(OutboxAdmin):
+    """The webhook delivery log."""
 
     list_display = [
         "created_at",
@@ -93,25 +95,21 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "response_status",
         "next_attempt_at",
         "delivered_at",
-        "last_error",
+        "short_error",
     ]
     list_filter = ["status", "event", "endpoint", "created_at"]
     search_fields = ["ticket__reference", "idempotency_key", "endpoint__name"]
     list_select_related = ["endpoint", "ticket"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
-    actions = ["retry"]
+    retryable_note = _(
+        "Delivered and pending deliveries are never sent again; only failed ones are retried."
+    )
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in WebhookDelivery._meta.fields]
+    def resend(self, request, ids: list[int]) -> int:
+        return webhooks.retry(ids, by=request.user)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    @admin.action(description=_("Send the selected failed deliveries again"))
-    def retry(self, request, queryset) -> None:
-        count = webhooks.retry(queryset.values_list("pk", flat=True))
-        self.message_user(
-            request,
-            ngettext("%d delivery queued again.", "%d deliveries queued again.", count) % count,
-        )
+    def count_message(self, count: int) -> str:
+        return ngettext(
+            "%(count)d delivery will be sent again.",
+            "%(count)d deliveries will be sent again.",
+            count,
+        ) % {"count": count}

@@ -34,6 +34,11 @@ AMOUNT = (
     r"(?:[0-9]{1,3}(?:[.,][0-9]{3}){1,4}|[0-9]{1,15}(?:[.,][0-9]{1,2})?)$"
 )
 PHONE = rf"^{SEPARATORS}(?:\+?(?:{SEPARATORS}[0-9]){{8,15}}{SEPARATORS})?$"  # or none
+# What the pattern cannot say about a phone number (tickets.forms.clean_phone_number).
+PHONE_RULE = (
+    "Stored in E.164 (+6281234567890); a number without a country code is Indonesian. Digits "
+    "that no numbering plan has are refused (400)."
+)
 NOT_BLANK = r"^(?=[\s\S]*\S)[^\x00]*$"  # what CharField leaves after stripping spaces, no NUL
 TEXT = r"^[^\x00]*$"
 YES_NO = ("yes", "no")
@@ -80,6 +85,8 @@ def field_schema(name: str, field: forms.Field) -> dict:
         schema["pattern"] = pattern or (NOT_BLANK if field.required else TEXT)
         if isinstance(field, TransactionReferenceField):
             help_text = help_text or "e.g. TRX-20261121-8F3K2Q"
+        if name == "registered_phone":
+            help_text = f"{help_text} {PHONE_RULE}".strip()
     if not field.required:  # null: not given (OpenAPI 3.0 spells it `nullable`)
         (schema["anyOf"][0] if "anyOf" in schema else schema)["nullable"] = True
     described = {"description": help_text} if help_text else {}

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from tickets.forms import CATEGORY_FORMS
 
-from .details import NOT_BLANK, PHONE, TEXT, details_schema
+from .details import NOT_BLANK, PHONE, PHONE_RULE, TEXT, details_schema
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -150,7 +150,7 @@ def ticket_variants(schema: dict, *, multipart: bool) -> dict:
         description += " In multipart/form-data, `details` is a part holding the JSON object."
     properties = schema["properties"]
     properties["details"] = {"type": "object", "description": "See the category's variant."}
-    properties["phone"] = {**properties["phone"], "pattern": PHONE}
+    properties["phone"] = {**properties["phone"], "pattern": PHONE, "description": PHONE_RULE}
     return {**schema, "description": description, "oneOf": variants}
 
 

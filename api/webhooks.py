@@ -17,20 +17,15 @@ import hashlib
 import hmac
 import json
 import logging
-import random
 import time
 import urllib.error
 import urllib.request
-from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
-from notifications import outbox
+from notifications import core, outbox
 from tickets.models import Ticket, TicketEvent
 
 from . import tasks  # tasks imports this module too: names are looked up when used
@@ -41,10 +36,14 @@ logger = logging.getLogger(__name__)
 Event = WebhookEndpoint.Event
 Status = WebhookDelivery.Status
 SIGNATURE_HEADER = "X-Helpdesk-Signature"
-# At most this many rows are published per sweep, oldest first (see the outbox's SWEEP_BATCH).
-SWEEP_BATCH = 500
-# A delivery not taken by a worker this long after it was published is published again.
-PICKUP_SECONDS = 60
+WEBHOOKS = core.Kind(
+    model=WebhookDelivery,
+    task=lambda: tasks.deliver_webhook_task,
+    noun="webhook",
+    retry_base_setting="WEBHOOK_RETRY_BASE_SECONDS",
+    retry_max_setting="WEBHOOK_RETRY_MAX_SECONDS",
+    pickup_setting="WEBHOOK_PICKUP_SECONDS",
+)
 
 # Ticket event kinds integrators hear about as ticket.updated (internal notes, redactions and
 # link emails are not theirs to know).
@@ -147,29 +146,12 @@ def on_ticket_event(event: TicketEvent) -> None:
             continue  # this change was already announced to this endpoint
         written.append(delivery.pk)
     if written:
-        transaction.on_commit(partial(enqueue, written))
-
-
-def enqueue(ids: list[int], *, countdown: float | None = None) -> None:
-    """Publish delivery tasks; a broker outage leaves the rows to the sweep."""
-    try:
-        for pk in ids:
-            tasks.deliver_webhook_task.apply_async((pk,), countdown=countdown)
-    except BrokerError as error:
-        logger.warning("broker unavailable (%s); %d webhook(s) left to the sweep", error, len(ids))
+        WEBHOOKS.enqueue_on_commit(written)
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
     digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
     return f"t={timestamp},v1={digest.hexdigest()}"
-
-
-def backoff(attempts: int) -> timedelta:
-    seconds = min(
-        settings.WEBHOOK_RETRY_MAX_SECONDS,
-        settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0),
-    )
-    return timedelta(seconds=seconds * random.uniform(0.8, 1.0))
 
 
 def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
@@ -198,10 +180,7 @@ def post(delivery: WebhookDelivery) -> tuple[int | None, str]:
 
 def deliver(delivery_id: int) -> str:
     now = timezone.now()
-    claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, status=Status.PENDING, next_attempt_at__lte=now
-    ).update(status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
+    if not WEBHOOKS.claim(delivery_id, now):
         return "skipped"  # another worker has it, it is done, or its retry is not due yet
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     code, error = post(delivery)
@@ -219,17 +198,7 @@ def deliver(delivery_id: int) -> str:
         mine.update(status=Status.FAILED, response_status=code, last_error=error)
         logger.warning("webhook %s failed for good: %s", delivery_id, error)
         return "failed"
-    wait = backoff(delivery.attempts)
-    retry_at = timezone.now() + wait
-    if mine.update(
-        status=Status.PENDING,
-        response_status=code,
-        last_error=error,
-        next_attempt_at=retry_at,
-        enqueued_at=retry_at,
-        claimed_at=None,
-    ):
-        enqueue([delivery_id], countdown=wait.total_seconds())
+    wait = WEBHOOKS.release(delivery_id, delivery.attempts, response_status=code, last_error=error)
     logger.info(
         "webhook %s attempt %s: %s; retry in %s", delivery_id, delivery.attempts, error, wait
     )
@@ -237,37 +206,13 @@ def deliver(delivery_id: int) -> str:
 
 
 def sweep(*, now=None) -> int:
-    """Every minute (beat): publish due deliveries no worker took, take back dead workers'."""
+    """Every minute (beat): take back dead workers' claims, publish due deliveries no worker
+    took."""
     now = now or timezone.now()
-    stale_claim = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
-    WebhookDelivery.objects.filter(status=Status.SENDING, claimed_at__lt=stale_claim).update(
-        status=Status.PENDING, next_attempt_at=now, enqueued_at=None, claimed_at=None
-    )
-    picked_up_by = now - timedelta(seconds=PICKUP_SECONDS)
-    with transaction.atomic():
-        ids = list(
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
-            .filter(status=Status.PENDING, next_attempt_at__lte=now)
-            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=picked_up_by))
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:SWEEP_BATCH]
-        )
-        WebhookDelivery.objects.filter(pk__in=ids).update(enqueued_at=now)
-        transaction.on_commit(partial(enqueue, ids))
-    return len(ids)
+    WEBHOOKS.take_back(WEBHOOKS.dead_claims(now), now)
+    return WEBHOOKS.publish_due(now)
 
 
-def retry(ids) -> int:
+def retry(ids, *, by=None) -> int:
     """Send failed deliveries again (the admin's action)."""
-    now = timezone.now()
-    with transaction.atomic():
-        reset = list(
-            WebhookDelivery.objects.select_for_update()
-            .filter(pk__in=list(ids), status=Status.FAILED)
-            .values_list("pk", flat=True)
-        )
-        WebhookDelivery.objects.filter(pk__in=reset).update(
-            status=Status.PENDING, attempts=0, next_attempt_at=now, enqueued_at=now
-        )
-        transaction.on_commit(partial(enqueue, reset))
-    return len(reset)
+    return WEBHOOKS.retry(ids, by=by)

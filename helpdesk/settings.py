@@ -15,6 +15,7 @@ from zoneinfo import available_timezones
 
 import csp.constants as csp
 import environ
+import phonenumbers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -158,6 +159,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    "phonenumber_field",
     "helpdesk",
     "tickets",
     # After tickets, in this order: a ticket change updates its SLA timers before the
@@ -277,6 +279,16 @@ TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")
 if TIME_ZONE not in available_timezones():
     fail("TIME_ZONE", f"must be an IANA time zone such as Asia/Jakarta, not {TIME_ZONE!r}.")
 USE_TZ = True
+# A phone number typed without a country code is from here; numbers are stored in E.164 and
+# shown in the international format (+62 812-3456-7890).
+PHONENUMBER_DEFAULT_REGION = env_str("PHONENUMBER_DEFAULT_REGION", "ID").upper()
+if PHONENUMBER_DEFAULT_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    fail(
+        "PHONENUMBER_DEFAULT_REGION",
+        f"must be a two-letter country code such as ID, not {PHONENUMBER_DEFAULT_REGION!r}.",
+    )
+PHONENUMBER_DB_FORMAT = "E164"
+PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
 # Static files and uploads. Uploads live outside the static tree and are never served directly:
 # attachments go through a permission-checked view.
@@ -508,6 +520,8 @@ WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 1800, minimum=1
 if WEBHOOK_RETRY_MAX_SECONDS >= 3600:
     fail("WEBHOOK_RETRY_MAX_SECONDS", "must be below 3600 (the broker's visibility timeout).")
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+# A published delivery no worker took within this many seconds is published again by the sweep.
+WEBHOOK_PICKUP_SECONDS = env_int("WEBHOOK_PICKUP_SECONDS", 60, minimum=1)
 
 # Celery
 

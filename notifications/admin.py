@@ -9,9 +9,57 @@ from tickets.models import InboundEmail, Notification, NotificationPreference
 from . import inbound, outbox
 
 
+class OutboxAdmin(admin.ModelAdmin):
+    """A delivery core table (notifications.core): rows are written and sent by code; an admin
+    looks, and sends failed ones again. Subclasses name `kind`, the retryable states and what
+    their rows are called."""
+
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    actions = ["retry"]
+    retryable_note = _("Only failed rows are sent again; sent and pending ones never are.")
+
+    def resend(self, request, ids: list[int]) -> int:
+        raise NotImplementedError
+
+    def count_message(self, count: int) -> str:
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.fieldsets:
+            return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj) -> str:
+        return obj.last_error[:80]
+
+    def has_retry_permission(self, request) -> bool:
+        opts = self.model._meta
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+    @admin.action(description=_("Send the selected rows again"), permissions=["retry"])
+    def retry(self, request, queryset) -> None:
+        chosen = list(queryset.values_list("pk", flat=True))
+        retried = self.resend(request, chosen)
+        self.message_user(
+            request,
+            self.count_message(retried),
+            messages.SUCCESS if retried else messages.WARNING,
+        )
+        if retried < len(chosen):
+            self.message_user(request, self.retryable_note, messages.INFO)
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    """The outbox. Rows are written and sent by code; an admin looks, and retries failures."""
+class NotificationAdmin(OutboxAdmin):
+    """The email outbox."""
 
     list_display = [
         "created_at",
@@ -28,9 +76,10 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["status", "template", "channel", "audience", "language", "created_at"]
     search_fields = ["recipient", "ticket__reference", "message_id", "idempotency_key"]
     list_select_related = ["ticket"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
-    actions = ["retry"]
+    retryable_note = _(
+        "Sent and pending notifications are never sent again; only failed or unconfirmed ones "
+        "are retried."
+    )
     fieldsets = [
         (None, {"fields": ["ticket", "template", "audience", "channel", "recipient", "language"]}),
         (
@@ -65,48 +114,15 @@ class NotificationAdmin(admin.ModelAdmin):
         ),
     ]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+    def resend(self, request, ids: list[int]) -> int:
+        return outbox.retry(ids, by=request.user)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    @admin.display(description=_("last error"))
-    def short_error(self, obj: Notification) -> str:
-        return obj.last_error[:80]
-
-    def has_retry_permission(self, request) -> bool:
-        return request.user.has_perm("tickets.change_notification")
-
-    @admin.action(
-        description=_("Retry the selected failed or unconfirmed notifications"),
-        permissions=["retry"],
-    )
-    def retry(self, request, queryset) -> None:
-        chosen = list(queryset.values_list("pk", flat=True))
-        retried = outbox.retry(chosen, by=request.user)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d notification will be sent again.",
-                "%(count)d notifications will be sent again.",
-                retried,
-            )
-            % {"count": retried},
-            messages.SUCCESS if retried else messages.WARNING,
-        )
-        if retried < len(chosen):
-            self.message_user(
-                request,
-                _(
-                    "Sent and pending notifications are never sent again; only failed or "
-                    "unconfirmed ones are retried."
-                ),
-                messages.INFO,
-            )
+    def count_message(self, count: int) -> str:
+        return ngettext(
+            "%(count)d notification will be sent again.",
+            "%(count)d notifications will be sent again.",
+            count,
+        ) % {"count": count}
 
 
 @admin.register(NotificationPreference)

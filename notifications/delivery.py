@@ -7,7 +7,6 @@ pending row does anything.
 """
 
 import logging
-import random
 import re
 import smtplib
 from dataclasses import dataclass
@@ -16,14 +15,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import InterfaceError, OperationalError
-from django.db.models import F
 from django.utils import timezone
 
-from tickets import mail
 from tickets.models import Notification
 
 from . import outbox
-from .rendering import email_context, headers_for, reply_to_for
+from .rendering import email_context, headers_for, render_email, reply_to_for
 from .smtp import HandOver, current_hand_over
 
 logger = logging.getLogger(__name__)
@@ -70,17 +67,8 @@ def classify(error: BaseException) -> Failure:
     return Failure(not permanent, reason, answered=True)
 
 
-def backoff(attempts: int) -> timedelta:
-    """Exponential, capped, with jitter so that a backlog does not retry in lockstep."""
-    seconds = min(
-        settings.NOTIFICATION_RETRY_MAX_SECONDS,
-        settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0),
-    )
-    return timedelta(seconds=seconds * random.uniform(0.8, 1.0))
-
-
 def build_email(notification: Notification) -> EmailMultiAlternatives:
-    subject, text, html = mail.render_email(
+    subject, text, html = render_email(
         notification.template, email_context(notification), notification.language
     )
     # Template conditionals leave runs of empty lines behind; a blank line is enough.
@@ -100,15 +88,7 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
 
 def deliver(notification_id: int) -> str:
     now = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, status=Status.PENDING, next_attempt_at__lte=now
-    ).update(
-        status=Status.SENDING,
-        claimed_at=now,
-        handed_over_at=None,
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    if not outbox.EMAILS.claim(notification_id, now, handed_over_at=None):
         return Result.SKIPPED
     notification = Notification.objects.select_related(
         "ticket__requester", "ticket__queue", "recipient_user"
@@ -179,18 +159,10 @@ def _failed_attempt(notification: Notification, failure: Failure, hand_over: Han
             Status.FAILED,
             f"Gave up after {notification.attempts} attempts. Last: {failure.reason}",
         )
-    delay = backoff(notification.attempts)
-    due = timezone.now() + delay
-    released = Notification.objects.filter(pk=notification.pk, status=Status.SENDING).update(
-        status=Status.PENDING,
-        next_attempt_at=due,
-        # The retry is published now with a countdown, so the sweep counts from when it is due.
-        enqueued_at=due,
-        claimed_at=None,
-        handed_over_at=None,
-        last_error=failure.reason,
+    delay = outbox.EMAILS.release(
+        notification.pk, notification.attempts, handed_over_at=None, last_error=failure.reason
     )
-    if released:
+    if delay is not None:
         logger.info(
             "notification %s: temporary failure (%s), retry %d in %ds",
             notification.pk,
@@ -198,7 +170,6 @@ def _failed_attempt(notification: Notification, failure: Failure, hand_over: Han
             notification.attempts + 1,
             delay.total_seconds(),
         )
-        outbox.enqueue([notification.pk], countdown=delay.total_seconds())
     return Result.RETRY
 
 
@@ -220,7 +191,7 @@ def _finish(notification: Notification, status: str, reason: str, **changes) -> 
             "notification %s sent (%s, %s)",
             notification.pk,
             notification.template,
-            notification.ticket.reference,
+            notification.ticket.reference if notification.ticket_id else "account",
         )
     else:
         logger.warning("notification %s %s: %s", notification.pk, status, reason)

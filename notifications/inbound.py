@@ -404,7 +404,8 @@ def find_ticket(
             if message_id in by_message:
                 return Ticket.objects.get(pk=by_message[message_id]), how, False
             notification = by_notification.get(message_id)
-            if notification is not None:
+            # A reply to an account email (no ticket) is a new conversation.
+            if notification is not None and notification.ticket_id is not None:
                 return notification.ticket, how, notification.is_for_agent
             match = ours.match(message_id)
             if match:

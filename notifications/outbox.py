@@ -9,41 +9,34 @@ by compare-and-swap, so however many copies of its task run, it is sent at most 
 
 import logging
 import secrets
-import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
 from tickets.models import Message, Notification, Ticket, User
 
-from . import tasks  # tasks imports this module too: names are looked up when used
+from . import core, tasks  # tasks imports this module too: names are looked up when used
+from .core import claim_timeout, resume_publishing  # noqa: F401  (the outbox's API)
 
 logger = logging.getLogger(__name__)
 
-# At most this many rows are published per sweep, oldest first. A backlog (a long outage, a
-# slow worker) then drains over several sweeps instead of the broker filling with copies of
-# tasks that are still queued; each copy costs a worker one UPDATE that matches nothing.
-SWEEP_BATCH = 500
-# A live worker holds a claim at most CELERY_TASK_TIME_LIMIT (the hard limit kills the task);
-# a claim older than that plus this margin belongs to a worker that died.
-CLAIM_MARGIN_SECONDS = 30
-# After a failed publish, this process stops trying for a while: with the broker down, each
-# attempt costs a request about a second, and the sweep publishes these rows anyway.
-BROKER_PAUSE_SECONDS = 15
+EMAILS = core.Kind(
+    model=Notification,
+    task=lambda: tasks.deliver_notification_task,
+    noun="notification",
+    retry_base_setting="NOTIFICATION_RETRY_BASE_SECONDS",
+    retry_max_setting="NOTIFICATION_RETRY_MAX_SECONDS",
+    pickup_setting="NOTIFICATION_PICKUP_SECONDS",
+)
 # References keeps the thread's first id and the latest ones (RFC 5322 section 3.6.4).
 REFERENCES_KEPT = 10
-
-_broker_paused_until = 0.0
 
 
 @dataclass
@@ -95,7 +88,7 @@ def _write(rows: list[Notification]) -> None:
                 idempotency_key__in=due_keys, created_at__gte=started
             ).values_list("pk", flat=True)
         )
-        transaction.on_commit(partial(enqueue, ids))
+        EMAILS.enqueue_on_commit(ids)
 
 
 def _thread_headers_for(rows: list[Notification]) -> list[tuple[str, str]]:
@@ -130,9 +123,10 @@ def _headers(earlier: list) -> tuple[str, str]:
     return ids[-1], " ".join(ids)
 
 
-def new_message_id(ticket: Ticket) -> str:
+def new_message_id(ticket: Ticket | None) -> str:
     """An RFC 5322 Message-ID naming the ticket, so a reply threads even without our rows."""
-    return f"<{ticket.reference}.{secrets.token_hex(8)}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
+    about = ticket.reference if ticket is not None else "account"
+    return f"<{about}.{secrets.token_hex(8)}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
 
 
 def thread_headers(ticket: Ticket, recipient: str) -> tuple[str, str]:
@@ -205,33 +199,31 @@ def notify(
             return None
         raise
     if due:
-        transaction.on_commit(partial(enqueue, [notification.pk]))
+        EMAILS.enqueue_on_commit([notification.pk])
     return notification
 
 
-def enqueue(ids: list[int], *, countdown: float | None = None) -> bool:
-    """Publish delivery tasks. Never raises for a broker problem: the rows stay pending and the
-    sweep publishes them; the change that wrote them is committed and must not look failed."""
-    global _broker_paused_until
-
-    if not ids or time.monotonic() < _broker_paused_until:
-        return False
-    try:
-        for pk in ids:
-            tasks.deliver_notification_task.apply_async((pk,), countdown=countdown)
-    except BrokerError as error:
-        _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
-        logger.warning(
-            "broker unavailable (%s); %d notification(s) left to the outbox sweep", error, len(ids)
-        )
-        return False
-    return True
-
-
-def resume_publishing() -> None:
-    """Forget a failed publish (tests; a process that knows the broker is back)."""
-    global _broker_paused_until
-    _broker_paused_until = 0.0
+def notify_account(*, user: User, template: str, language: str) -> Notification:
+    """Write an account email (Notification.ACCOUNT_TEMPLATES) in the caller's transaction;
+    its delivery is published after commit. The row holds no link: a verification or reset
+    link is made when the email is sent, so no working token rests in the outbox."""
+    assert template in Notification.ACCOUNT_TEMPLATES, template
+    now = timezone.now()
+    notification = Notification.objects.create(
+        # Each request is its own email: the customer may ask twice.
+        idempotency_key=f"{template}:{user.pk}:{secrets.token_hex(8)}",
+        template=template,
+        audience=Notification.Audience.CUSTOMER,
+        recipient=user.email,
+        recipient_user=user,
+        language=language,
+        message_id=new_message_id(None),
+        next_attempt_at=now,
+        enqueued_at=now,
+        created_at=now,
+    )
+    EMAILS.enqueue_on_commit([notification.pk])
+    return notification
 
 
 @dataclass(frozen=True)
@@ -242,19 +234,11 @@ class SweepResult:
     resent_unconfirmed: int = 0  # unconfirmed rows whose delay passed: sent once more
 
 
-def claim_timeout() -> timedelta:
-    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + CLAIM_MARGIN_SECONDS)
-
-
 def sweep(*, now: datetime | None = None) -> SweepResult:
     """Recover what a dead worker or a lost broker message left behind; safe to run twice at
     once (the row locks are skipped, not waited for, so two sweeps share the work)."""
     now = now or timezone.now()
-    # A claim older than the hard time limit belongs to a dead worker: a live one would have
-    # been killed by now. (So a live worker never has its claim taken from under it.)
-    dead = Notification.objects.filter(
-        status=Notification.Status.SENDING, claimed_at__lt=now - claim_timeout()
-    )
+    dead = EMAILS.dead_claims(now)
     # The mail server had the whole message when its worker died and may have delivered it.
     # A receipt must not be lost: it goes once more after a delay, with the same Message-ID, so
     # a mail program shows a rare duplicate in the same thread. Once only: a second death after
@@ -290,37 +274,25 @@ def sweep(*, now: datetime | None = None) -> SweepResult:
         handed_over_at=None,
         last_error="Sent once more after an unconfirmed attempt, with the same Message-ID.",
     )
-    resent = dead.filter(handed_over_at__isnull=True).update(
-        status=Notification.Status.PENDING,
-        next_attempt_at=now,
-        enqueued_at=None,
-        claimed_at=None,
+    resent = EMAILS.take_back(
+        dead.filter(handed_over_at__isnull=True),
+        now,
         last_error="The worker stopped before handing the message over; sending it again.",
     )
-    picked_up_by = now - timedelta(seconds=settings.NOTIFICATION_PICKUP_SECONDS)
-    with transaction.atomic():
-        ids = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(status=Notification.Status.PENDING, next_attempt_at__lte=now)
-            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lte=picked_up_by))
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:SWEEP_BATCH]
-        )
-        Notification.objects.filter(pk__in=ids).update(enqueued_at=now)
-        transaction.on_commit(partial(enqueue, ids))
-    if resent or unconfirmed or resent_unconfirmed or ids:
+    published = EMAILS.publish_due(now)
+    if resent or unconfirmed or resent_unconfirmed or published:
         logger.info(
             "outbox sweep: %d resent after a dead worker, %d unconfirmed, %d unconfirmed sent "
             "once more, %d published",
             resent,
             unconfirmed,
             resent_unconfirmed,
-            len(ids),
+            published,
         )
     return SweepResult(
         resent=resent,
         unconfirmed=unconfirmed,
-        published=len(ids),
+        published=published,
         resent_unconfirmed=resent_unconfirmed,
     )
 
@@ -331,21 +303,4 @@ RETRYABLE = (Notification.Status.FAILED, Notification.Status.UNCONFIRMED)
 def retry(ids, *, by: User | None = None) -> int:
     """Send failed or unconfirmed notifications again (the admin's action). A sent one is
     never sent twice: only the rows still failed or unconfirmed when locked are reset."""
-    now = timezone.now()
-    with transaction.atomic():
-        reset = list(
-            Notification.objects.select_for_update()
-            .filter(pk__in=list(ids), status__in=RETRYABLE)
-            .values_list("pk", flat=True)
-        )
-        Notification.objects.filter(pk__in=reset, status__in=RETRYABLE).update(
-            status=Notification.Status.PENDING,
-            attempts=0,
-            next_attempt_at=now,
-            enqueued_at=now,
-            claimed_at=None,
-            handed_over_at=None,
-            last_error=f"Retried by {by.email if by else 'an admin'} at {now:%Y-%m-%d %H:%M} UTC.",
-        )
-        transaction.on_commit(partial(enqueue, reset))
-    return len(reset)
+    return EMAILS.retry(ids, by=by, retryable=RETRYABLE, handed_over_at=None)

@@ -9,11 +9,17 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.crypto import salted_hmac
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from tickets import links
+from tickets import accounts, links
 from tickets.models import Message, Notification, Ticket
 
 Template = Notification.Template
@@ -30,6 +36,18 @@ SLA_METRICS = {
 # Emails a person wrote; the rest are automatic and say so (RFC 3834), so that out-of-office
 # responders do not answer them and start a loop.
 WRITTEN_BY_A_PERSON = {Template.AGENT_REPLIED}
+
+
+def render_email(name: str, context: dict, language: str) -> tuple[str, str, str | None]:
+    """Subject, text and HTML (None if the template has none) of one email, in `language`."""
+    with translation.override(language):
+        subject = render_to_string(f"emails/{name}/subject.txt", context)
+        text = render_to_string(f"emails/{name}/body.txt", context)
+        try:
+            html = render_to_string(f"emails/{name}/body.html", context)
+        except TemplateDoesNotExist:
+            html = None
+    return " ".join(subject.split()), text, html
 
 
 def reply_tag(ticket: Ticket) -> str:
@@ -72,7 +90,8 @@ def recipient_name(notification: Notification) -> str:
 
 def reply_to_for(notification: Notification) -> list[str]:
     # Agents answer in the staff workspace; their replies by email would come from a stranger.
-    if notification.is_for_agent:
+    # An account email has no conversation to answer.
+    if notification.is_for_agent or notification.ticket_id is None:
         return []
     return [reply_address(notification.ticket)]
 
@@ -83,8 +102,9 @@ def headers_for(notification: Notification) -> dict[str, str]:
         "Content-Language": BCP47.get(notification.language, notification.language),
         # Exchange and Outlook: no out-of-office replies or read receipts to this address.
         "X-Auto-Response-Suppress": "All",
-        "X-Helpdesk-Ticket": notification.ticket.reference,
     }
+    if notification.ticket_id is not None:
+        headers["X-Helpdesk-Ticket"] = notification.ticket.reference
     if notification.template not in WRITTEN_BY_A_PERSON:
         headers["Auto-Submitted"] = "auto-generated"
     if notification.in_reply_to:
@@ -110,7 +130,32 @@ def _instant(value: str) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def account_context(notification: Notification) -> dict:
+    """An account email's links, made now: a verification or reset token is valid from when
+    the email goes out, and none is stored."""
+    user = notification.recipient_user
+    if user is None:
+        raise ValueError("the account this email was for has been deleted")
+    context = {"name": user.get_short_name(), "site_url": settings.SITE_URL}
+    template = notification.template
+    if template == Template.VERIFY_EMAIL:
+        token = accounts.verification_token(user)
+        context["link"] = settings.SITE_URL + reverse("verify-email", args=[token])
+        context["link_days"] = accounts.VERIFY_MAX_AGE.days
+    elif template == Template.PASSWORD_RESET:
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        context["link"] = settings.SITE_URL + reverse(
+            "password_reset_confirm", kwargs={"uidb64": uid, "token": token}
+        )
+    elif template == Template.ACCOUNT_EXISTS:
+        context["reset_link"] = settings.SITE_URL + reverse("password_reset")
+    return context
+
+
 def email_context(notification: Notification) -> dict:
+    if notification.template in Notification.ACCOUNT_TEMPLATES:
+        return account_context(notification)
     ticket = notification.ticket
     facts = notification.context
     context = {

@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import login, password_validation
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -13,7 +15,11 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_ratelimit.decorators import ratelimit
 
+from notifications import outbox
 from tickets import accounts
+from tickets.models import Notification
+
+from . import registration
 
 
 class SignUpForm(forms.Form):
@@ -59,7 +65,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if not getattr(request, "limited", False):
-            accounts.sign_up(
+            registration.sign_up(
                 email=form.cleaned_data["email"],
                 name=form.cleaned_data["name"],
                 password=form.cleaned_data["password1"],
@@ -85,17 +91,26 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's form, with its email written to the outbox instead of sent in the request: an
+    SMTP outage delays the email, it does not lose it or fail the page. The link is made when
+    the email is sent, from SITE_URL, never from the request's Host header (a forged Host must
+    not send a customer a reset link to somebody else's site)."""
+
+    def save(self, **kwargs) -> None:
+        with transaction.atomic():
+            for user in self.get_users(self.cleaned_data["email"]):
+                outbox.notify_account(
+                    user=user,
+                    template=Notification.Template.PASSWORD_RESET,
+                    language=get_language(),
+                )
+
+
 @method_decorator(ratelimit(key="ip", rate="10/h", method="POST", block=True), name="post")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
-    email_template_name = "emails/password_reset/body.txt"
-    subject_template_name = "emails/password_reset/subject.txt"
-
-    def form_valid(self, form):
-        # The link is built from SITE_URL, never from the request's Host header: a forged
-        # Host must not send a customer a reset link to somebody else's site.
-        self.extra_email_context = {"site_url": settings.SITE_URL}
-        return super().form_valid(form)
+    form_class = PasswordResetForm
 
 
 @require_POST

@@ -38,6 +38,10 @@ def _start(**env) -> subprocess.CompletedProcess:
         ({"DEBUG": "true", "LANGUAGE_CODE": "fr"}, "LANGUAGE_CODE"),
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"DEBUG": "true", "TIME_ZONE": "Mars/Olympus"}, "TIME_ZONE"),
+        (
+            {"DEBUG": "true", "PHONENUMBER_DEFAULT_REGION": "Indonesia"},
+            "PHONENUMBER_DEFAULT_REGION",
+        ),
         ({"DEBUG": "true", "REDIS_URL": "localhost:6379"}, "REDIS_URL"),
         ({"DEBUG": "true", "SLA_SWEEP_SECONDS": "60"}, "SLA_SWEEP_SECONDS"),
     ],

@@ -1,13 +1,17 @@
 """One rule, one place (tickets.events, tickets.assignment), the same on the staff page and in the
 API: a change asked of an older version of the ticket is refused, a deactivated agent is given
-no ticket, and "unassigned" is spelt "none" or "nobody" on both."""
+no ticket, "unassigned" is spelt "none" or "nobody" on both, and a phone number is stored in
+E.164 however it was typed."""
 
 import pytest
 
-from tests.api.conftest import problem_of, signed_in
-from tests.factories import TicketFactory
+from tests.api.conftest import make_client, problem_of, signed_in
+from tests.api.test_create_ticket import GUEST
+from tests.factories import ContactFactory, TicketFactory
+from tests.portal.conftest import VALID, as_guest
 from tests.staff.conftest import htmx
 from tickets.events import version_of
+from tickets.models import Contact, Ticket
 from tickets.services import Actor, change_priority
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +121,60 @@ def test_unassigned_is_either_word_on_both_channels(client, lead, agent, payment
     assert free.subject in page.content.decode()
     assert taken.subject not in page.content.decode()
     assert [row["reference"] for row in listed.json()["results"]] == [free.reference]
+
+
+# One phone number, one spelling (E.164), whatever the channel and however it was typed
+
+SPELLINGS = [
+    ("0812 3456 7890", "+6281234567890"),
+    ("+62 812-3456-7890", "+6281234567890"),
+    ("62 (812) 3456.7890", "+6281234567890"),
+    ("0812\u00a03456\u00a07890", "+6281234567890"),  # a no-break space from a copied number
+    ("+86 138 0013 8000", "+8613800138000"),
+]
+
+
+def web_guest_ticket(client, phone):
+    return client.post(
+        "/tickets/new/payment_failed/", as_guest(VALID["payment_failed"], phone=phone)
+    )
+
+
+def api_guest_ticket(phone):
+    return make_client().post("/api/v1/tickets/", {**GUEST, "phone": phone}, format="json")
+
+
+@pytest.mark.parametrize(("typed", "stored"), SPELLINGS)
+def test_the_web_form_stores_a_phone_number_in_e164(client, typed, stored):
+    assert web_guest_ticket(client, typed).status_code == 302
+    assert Contact.objects.get().phone.as_e164 == stored
+
+
+@pytest.mark.parametrize(("typed", "stored"), SPELLINGS)
+def test_the_api_stores_a_phone_number_in_e164(typed, stored):
+    assert api_guest_ticket(typed).status_code == 201
+    assert Contact.objects.get().phone.as_e164 == stored
+
+
+NO_SUCH_NUMBERS = ["+62 000 0000 0000", "+999 1234 5678", "0000 0000"]
+
+
+@pytest.mark.parametrize("typed", NO_SUCH_NUMBERS)
+def test_both_refuse_a_phone_number_no_plan_has(client, typed):
+    page = web_guest_ticket(client, typed)
+    api = api_guest_ticket(typed)
+
+    assert page.status_code == 200
+    assert "No phone number has these digits" in page.content.decode()
+    assert api.status_code == 400
+    assert "No phone number has these digits" in problem_of(api)["errors"]["phone"][0]
+    assert not Ticket.objects.exists()
+
+
+def test_agents_read_the_number_in_the_international_format(client, agent, payments):
+    ticket = TicketFactory(queue=payments, requester=ContactFactory(phone="+6281234567890"))
+    client.force_login(agent)
+
+    page = client.get(f"/staff/tickets/{ticket.reference}/").content.decode()
+
+    assert "+62 812-3456-7890" in page

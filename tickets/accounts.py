@@ -6,12 +6,9 @@ signing up with their address. The answer to a sign-up is the same whether the e
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.urls import reverse
 
-from . import mail
 from .models import Contact, User
 
 VERIFY_SALT = "accounts.verify-email"
@@ -26,40 +23,23 @@ def verification_token(user: User) -> str:
     return signing.TimestampSigner(salt=VERIFY_SALT).sign_object({"u": user.pk, "e": user.email})
 
 
-def sign_up(*, email: str, name: str, password: str, language: str) -> None:
-    """Create an inactive account and email a verification link; a known, verified address gets
-    a "you already have an account" email instead."""
+def register(*, email: str, name: str, password: str, language: str) -> tuple[User, bool]:
+    """The account for a sign-up, and whether it was verified before. A new address gets an
+    inactive account; an unverified one is updated (the latest attempt counts); a verified one
+    is left alone: whoever signs up with it must not change its password."""
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is not None and user.is_active:
-        mail.send_email(
-            "account_exists",
-            to=user.email,
-            context={
-                "name": user.name,
-                "reset_link": settings.SITE_URL + reverse("password_reset"),
-            },
-            language=language,
+        return user, True
+    if user is None:
+        user = User.objects.create_user(
+            email, password, name=name, language=language, is_active=False
         )
-        return
-    with transaction.atomic():
-        if user is None:
-            user = User.objects.create_user(
-                email, password, name=name, language=language, is_active=False
-            )
-        else:  # signed up before but never verified: the latest attempt counts
-            user.name, user.language = name, language
-            user.set_password(password)
-            user.save(update_fields=["name", "language", "password"])
-    mail.send_email(
-        "verify_email",
-        to=user.email,
-        context={
-            "name": user.name,
-            "link": settings.SITE_URL + reverse("verify-email", args=[verification_token(user)]),
-        },
-        language=language,
-    )
+    else:
+        user.name, user.language = name, language
+        user.set_password(password)
+        user.save(update_fields=["name", "language", "password"])
+    return user, False
 
 
 def verify_email(token: str) -> User:

@@ -16,6 +16,7 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import PhoneNumber, to_python
 
 from .attachments import MAX_BYTES, MAX_FILES, clean_uploads
 from .models import Category
@@ -27,15 +28,28 @@ TICKET_REFERENCE = re.compile(r"^[A-Z0-9]{1,6}-[2-9A-HJ-NP-Z]{6,8}$")
 PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 
 
+# The answer to a number of the right shape that no numbering plan has (api.schema says so in
+# words: JSON Schema cannot).
+NO_SUCH_PHONE_NUMBER = _(
+    "No phone number has these digits: check them, and the country code if it is not +62."
+)
+
+
 def clean_phone_number(value: str) -> str:
-    """A phone number as customers type it (spaces, dots, dashes and brackets anywhere): its
-    digits, with a leading + if given. Empty stays empty."""
+    """A phone number as customers type it (spaces, dots, dashes and brackets anywhere), in
+    E.164: "0812 3456 7890", "62812-3456-7890" and "+62 812 3456 7890" are all "+6281234567890".
+    Without a country code it is Indonesian (PHONENUMBER_DEFAULT_REGION). Empty stays empty."""
     phone = re.sub(r"[\s().-]", "", value)
-    if phone and not PHONE.match(phone):
+    if not phone:
+        return ""
+    if not PHONE.match(phone):
         raise ValidationError(
             _("Enter a phone number such as 0812 3456 7890 or +62 812 3456 7890.")
         )
-    return phone
+    number = to_python(phone)
+    if not isinstance(number, PhoneNumber) or not number.is_valid():
+        raise ValidationError(NO_SUCH_PHONE_NUMBER)
+    return number.as_e164
 
 
 class MultipleFileInput(forms.ClearableFileInput):

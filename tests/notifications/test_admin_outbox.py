@@ -21,7 +21,7 @@ INBOUND = reverse("admin:tickets_inboundemail_changelist")
 @pytest.fixture
 def rows(monkeypatch):
     """A sent, a failed and an unconfirmed receipt (nothing is published)."""
-    monkeypatch.setattr(outbox, "enqueue", lambda ids, countdown=None: False)
+    monkeypatch.setattr(outbox.EMAILS, "enqueue", lambda ids, countdown=None: False)
     made = {}
     for status in (Status.SENT, Status.FAILED, Status.UNCONFIRMED):
         ticket = TicketFactory()

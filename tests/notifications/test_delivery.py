@@ -23,7 +23,7 @@ Status = Notification.Status
 @pytest.fixture
 def receipt(db, monkeypatch):
     """A pending receipt whose delivery is never published: the tests deliver it themselves."""
-    monkeypatch.setattr(outbox, "enqueue", lambda ids, countdown=None: False)
+    monkeypatch.setattr(outbox.EMAILS, "enqueue", lambda ids, countdown=None: False)
     ticket = TicketFactory()
     services.record_event(ticket, "created", Actor.customer(ticket.requester))
     return ticket.notifications.get()
@@ -140,7 +140,7 @@ def test_it_doubles_the_wait_up_to_the_cap(settings):
     settings.NOTIFICATION_RETRY_BASE_SECONDS = 30
     settings.NOTIFICATION_RETRY_MAX_SECONDS = 600
 
-    waits = [delivery.backoff(attempt).total_seconds() for attempt in range(1, 8)]
+    waits = [outbox.EMAILS.backoff(attempt).total_seconds() for attempt in range(1, 8)]
 
     for wait, full in zip(waits, [30, 60, 120, 240, 480, 600, 600], strict=True):
         assert 0.8 * full <= wait <= full

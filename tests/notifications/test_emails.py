@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from notifications import outbox
 from notifications.delivery import build_email
 from notifications.reactions import notify_sla
 from notifications.rendering import reply_tag
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 Template = Notification.Template
 LANGUAGES = ["id", "en", "zh-hans"]
 CONTENT_LANGUAGE = {"id": "id", "en": "en", "zh-hans": "zh-Hans"}
+ACCOUNT_TEMPLATES = Notification.ACCOUNT_TEMPLATES
 
 
 def _one_of_each(agent, lead, customer) -> list[Notification]:
@@ -48,7 +50,7 @@ def _one_of_each(agent, lead, customer) -> list[Notification]:
         )
     services.merge_tickets(source=ticket, target=other, by=Actor.agent(lead))
     notifications = list(Notification.objects.order_by("pk"))
-    assert {n.template for n in notifications} == set(Template.values)
+    assert {n.template for n in notifications} == set(Template.values) - ACCOUNT_TEMPLATES
     return notifications
 
 
@@ -73,6 +75,24 @@ def test_it_renders_every_email_in_each_language(every_email, language):
             assert "{{" not in text
             assert "{%" not in text
         assert "\n" not in email.subject
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("template", sorted(ACCOUNT_TEMPLATES))
+def test_it_renders_every_account_email_in_each_language(customer, template, language):
+    """Account emails are about no ticket: a link made when sent, no reply address."""
+    notification = outbox.notify_account(user=customer, template=template, language=language)
+
+    email = build_email(notification)
+
+    assert email.to == [customer.email]
+    assert email.extra_headers["Content-Language"] == CONTENT_LANGUAGE[language]
+    assert "X-Helpdesk-Ticket" not in email.extra_headers
+    assert email.reply_to == []
+    assert "http://127.0.0.1:8000/accounts/" in email.body
+    for text in (email.subject, email.body):
+        assert "{{" not in text
+        assert "{%" not in text
 
 
 def test_it_writes_text_unescaped_and_html_escaped(every_email):

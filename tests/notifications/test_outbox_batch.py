@@ -57,7 +57,7 @@ def test_due_rows_are_published_after_commit(
     ticket, django_capture_on_commit_callbacks, monkeypatch
 ):
     published = []
-    monkeypatch.setattr(outbox, "enqueue", lambda ids, **kw: published.extend(ids))
+    monkeypatch.setattr(outbox.EMAILS, "enqueue", lambda ids, **kw: published.extend(ids))
 
     with django_capture_on_commit_callbacks(execute=True), outbox.batch():
         _notify(ticket, "due-now")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from notifications import outbox
+from notifications import core, outbox
 from notifications.tasks import sweep_outbox_task
 from tests.factories import TicketFactory
 from tickets import services
@@ -24,7 +24,7 @@ Status = Notification.Status
 def published(monkeypatch):
     """The ids the outbox publishes (nothing reaches a broker)."""
     ids: list[int] = []
-    monkeypatch.setattr(outbox, "enqueue", lambda batch, countdown=None: ids.extend(batch))
+    monkeypatch.setattr(outbox.EMAILS, "enqueue", lambda batch, countdown=None: ids.extend(batch))
     return ids
 
 
@@ -179,7 +179,7 @@ def test_it_leaves_for_a_person_what_was_unconfirmed_twice(
 def test_it_publishes_at_most_a_batch_oldest_first(
     published, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(outbox, "SWEEP_BATCH", 2)
+    monkeypatch.setattr(core, "SWEEP_BATCH", 2)
     rows = _receipts(3)
     published.clear()
 

@@ -14,12 +14,17 @@ from tickets import tasks
 pytestmark = pytest.mark.django_db
 
 
-def test_a_password_reset_link_is_built_from_site_url_not_the_host_header(client, settings):
+def test_a_password_reset_link_is_built_from_site_url_not_the_host_header(
+    client, settings, django_capture_on_commit_callbacks
+):
     settings.ALLOWED_HOSTS = ["*"]
     settings.SITE_URL = "https://help.example.com"
     user = UserFactory(email="siti@example.com")
 
-    client.post("/accounts/password/reset/", {"email": user.email}, HTTP_HOST="phishing.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/accounts/password/reset/", {"email": user.email}, HTTP_HOST="phishing.example"
+        )
 
     (email,) = mail.outbox
     assert "https://help.example.com/accounts/password/reset/" in email.body

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class Contact(models.Model):
@@ -13,7 +14,8 @@ class Contact(models.Model):
     """
 
     email = models.EmailField(_("email"))
-    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    # E.164 ("+6281234567890"), whatever spacing or prefix it was typed with.
+    phone = PhoneNumberField(_("phone"), blank=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE

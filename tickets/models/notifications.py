@@ -53,6 +53,14 @@ class Notification(models.Model):
         SLA_WARNING = "sla_warning", _("SLA warning")
         SLA_BREACH = "sla_breach", _("SLA breach")
         SLA_ESCALATION = "sla_escalation", _("SLA escalation")
+        # About an account, not a ticket
+        VERIFY_EMAIL = "verify_email", _("Confirm the email address")
+        ACCOUNT_EXISTS = "account_exists", _("Account exists already")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+
+    ACCOUNT_TEMPLATES = frozenset(
+        {Template.VERIFY_EMAIL, Template.ACCOUNT_EXISTS, Template.PASSWORD_RESET}
+    )
 
     AGENT_TEMPLATES = frozenset(
         {
@@ -70,8 +78,11 @@ class Notification(models.Model):
     )
     template = models.CharField(_("template"), max_length=30, choices=Template.choices)
     audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
+    # Every email but an account's is about a ticket (a constraint says so).
     ticket = models.ForeignKey(
         "tickets.Ticket",
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("ticket"),
@@ -130,6 +141,11 @@ class Notification(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "sending", "sent", "failed", "unconfirmed"]),
                 name="notification_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(ticket__isnull=False)
+                | Q(template__in=["verify_email", "account_exists", "password_reset"]),
+                name="notification_ticket_unless_account",
             ),
         ]
         indexes = [
