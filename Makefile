@@ -14,7 +14,7 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 	then echo $$p; break; fi; done)
 
 .PHONY: help run test lint format check-python clean lock screenshots bench bench-staff bench-faq \
-	bench-sla bench-notify bench-redaction
+	bench-sla bench-notify bench-redaction bench-writes
 
 help:
 	@echo "make run     start web + worker + beat with demo data on http://127.0.0.1:$(PORT)/"
@@ -24,6 +24,7 @@ help:
 	@echo "make bench-staff  staff queue, search and ticket page latency on a million tickets"
 	@echo "make bench-faq  FAQ search latency with 10,000 articles x 3 languages (PostgreSQL)"
 	@echo "make bench-sla  the SLA sweep benchmark on a million tickets (PostgreSQL)"
+	@echo "make bench-writes  CPU and queries per ticket write at 100k and 1M tickets, x a bare view"
 	@echo "make bench-notify  notifications per second to a local SMTP server, one worker"
 	@echo "make bench-redaction  the redactor's MB/s on its corpus and on adversarial input"
 
@@ -119,6 +120,14 @@ bench-staff: $(VENV)/.installed-local
 	@$(BENCH_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(BENCH_ENV) \
 		$(PY) manage.py bench_staff $(ARGS)
+
+# Writes (web submission, API create, customer and agent replies) at 100,000 and a million
+# tickets, CPU per request as a ratio to a bare view, and queries (README, "Fast writes").
+SMALL_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk_100k_bench
+bench-writes: $(VENV)/.installed-local
+	@$(BENCH_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(BENCH_ENV) $(PY) manage.py bench_writes \
+		--small "$(SMALL_BENCH_DATABASE_URL)" --large "$(BIG_BENCH_DATABASE_URL)" $(ARGS)
 
 # The SLA sweep (README, "SLA"). ARGS passes options, e.g. ARGS="--due 20000".
 bench-sla: $(VENV)/.installed-local

@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from faq.languages import LANGUAGE_CODES, known_language
-from tickets import roles
+from tickets import roles, services
 from tickets.forms import CATEGORY_FORMS, ReplyForm, clean_phone_number
 from tickets.models import Attachment, Category, Message, Queue, Ticket
 
@@ -314,10 +314,7 @@ class TicketCreateSerializer(Input):
 
     def validate(self, attrs):
         request = self.context["request"]
-        category = Category.objects.select_related("queue").filter(
-            code=attrs["category"], is_active=True
-        )
-        topic = category.first()
+        topic = services.active_category(attrs["category"])
         if topic is None:
             raise serializers.ValidationError({"category": [_("This topic is not offered.")]})
         # A customer files as themselves; guests, and staff filing for a customer, give an email.

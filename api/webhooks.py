@@ -25,7 +25,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from notifications import core, outbox
+from notifications import core
+from tickets.config_cache import ConfigCache
 from tickets.models import Ticket, TicketEvent
 
 from . import tasks  # tasks imports this module too: names are looked up when used
@@ -63,14 +64,14 @@ UPDATED_KINDS = {
 }
 
 
+# The active endpoints, read once per process until an admin changes one (config_cache).
+ENDPOINTS = ConfigCache(
+    "webhook-endpoints", lambda: list(WebhookEndpoint.objects.filter(is_active=True))
+).watch(WebhookEndpoint)
+
+
 def _active_endpoints() -> list[WebhookEndpoint]:
-    """The active endpoints; in an outbox batch (a sweep, a bulk action) read once."""
-    memo = outbox.batch_memo()
-    if memo is None:
-        return list(WebhookEndpoint.objects.filter(is_active=True))
-    if "webhook_endpoints" not in memo:
-        memo["webhook_endpoints"] = list(WebhookEndpoint.objects.filter(is_active=True))
-    return memo["webhook_endpoints"]
+    return ENDPOINTS.get()
 
 
 def event_name(event: TicketEvent) -> str | None:

@@ -72,7 +72,12 @@ def _trusted_results(message: EmailMessage) -> list[tuple[str, str, dict[str, st
 
 def _answers_our_email(message: EmailMessage, sender: str, ticket: Ticket | None) -> bool:
     ids = parsing.referenced_ids(message)[:20]
-    if ids and Notification.objects.filter(message_id__in=ids, recipient__iexact=sender).exists():
+    if (
+        ids
+        and Notification.objects.filter(
+            message_id__in=ids, recipient__lower=sender.lower()
+        ).exists()
+    ):
         return True
     if ticket is None:
         return False

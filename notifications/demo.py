@@ -39,6 +39,6 @@ def ensure_demo_notifications() -> None:
     ):
         if not InboundEmail.objects.filter(email_message_id=message_id).exists():
             inbound.ingest(raw, source=InboundEmail.Source.PIPE)
-    mei = User.objects.filter(email__iexact="mei@example.com").first()
+    mei = User.objects.filter(email__lower="mei@example.com").first()
     if mei is not None:
         NotificationPreference.objects.get_or_create(user=mei, defaults={"sla_warning": False})

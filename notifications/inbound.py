@@ -459,7 +459,7 @@ def _open_ticket(
     recipients: list[str],
     message_id: str,
 ) -> Ticket:
-    known = Contact.objects.filter(email__iexact=sender).first()
+    known = Contact.objects.filter(email__lower=sender.lower()).first()
     language = (
         parsing.guess_language(written or subject, str(message.get("Content-Language", "")))
         or (known.language if known else None)

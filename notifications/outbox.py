@@ -155,17 +155,20 @@ def notify(
     user: User | None = None,
     event=None,
     not_before: datetime | None = None,
+    thread: bool = True,
 ) -> Notification | None:
     """Write one notification in the caller's transaction; its delivery is published after
     commit (or, with `not_before` in the future, by the sweep once it is due).
 
     Returns None if a notification with this key exists: its cause was notified already.
+    `thread=False`: the first email of its conversation (no In-Reply-To to look for).
     """
     now = timezone.now()
     due = not_before is None or not_before <= now
     collecting = _batch.get()
     # In a batch the thread headers are read for all rows at once when it ends.
-    in_reply_to, references = ("", "") if collecting else thread_headers(ticket, recipient)
+    threaded = thread and not collecting
+    in_reply_to, references = thread_headers(ticket, recipient) if threaded else ("", "")
     notification = Notification(
         idempotency_key=key,
         template=template,
@@ -190,14 +193,20 @@ def notify(
     if collecting is not None:
         collecting.rows.append(notification)
         return notification
-    try:
-        # A savepoint: a second notification for the same key must not undo the caller's change.
-        with transaction.atomic():
-            notification.save()
-    except IntegrityError:
-        if Notification.objects.filter(idempotency_key=key).exists():
-            return None
-        raise
+    if event is not None and key.startswith(f"event:{event.pk}:"):
+        # The event was written in this very transaction: no other one can know its id, so
+        # nobody else can have used the key. No savepoint needed.
+        notification.save()
+    else:
+        try:
+            # A savepoint: a second notification for the same key must not undo the caller's
+            # change.
+            with transaction.atomic():
+                notification.save()
+        except IntegrityError:
+            if Notification.objects.filter(idempotency_key=key).exists():
+                return None
+            raise
     if due:
         EMAILS.enqueue_on_commit([notification.pk])
     return notification

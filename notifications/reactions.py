@@ -20,6 +20,7 @@ Agents' muted emails (NotificationPreference) are not written at all.
 from collections.abc import Iterable
 from datetime import datetime
 
+from tickets.config_cache import ConfigCache
 from tickets.models import (
     Message,
     Notification,
@@ -43,10 +44,16 @@ def on_ticket_event(event: TicketEvent) -> None:
 
 
 def _to_requester(
-    event: TicketEvent, template: str, *, ticket: Ticket | None = None, **facts
+    event: TicketEvent,
+    template: str,
+    *,
+    ticket: Ticket | None = None,
+    thread: bool = True,
+    **facts,
 ) -> Notification | None:
     ticket = ticket or event.ticket
     return outbox.notify(
+        thread=thread,
         ticket=ticket,
         template=template,
         recipient=ticket.requester.email,
@@ -64,21 +71,24 @@ def wanting(users: Iterable[User], template: str) -> list[User]:
     return sorted((user for user in users if user.pk not in muted), key=lambda user: user.pk)
 
 
+def _load_muted() -> dict[str, set[int]]:
+    fields = NotificationPreference.FIELDS
+    muted = {template: set() for template in fields}
+    for preference in NotificationPreference.objects.all():
+        for template, name in fields.items():
+            if not getattr(preference, name):
+                muted[template].add(preference.user_id)
+    return muted
+
+
+# Who muted which email: one row per agent who changed a default, read once per process until
+# an agent saves their preferences (config_cache).
+MUTED = ConfigCache("notification-preferences", _load_muted).watch(NotificationPreference)
+
+
 def _muted(template: str, users: list[User]) -> set[int]:
-    """Who among `users` muted `template`; in an outbox batch, read once per template."""
-    if template not in NotificationPreference.FIELDS:
-        return set()
-    memo = outbox.batch_memo()
-    key = ("muted", template)
-    if memo is not None and key in memo:
-        return memo[key]
-    muting = NotificationPreference.objects.filter(
-        **{NotificationPreference.FIELDS[template]: False}
-    )
-    if memo is None:
-        return set(muting.filter(user__in=users).values_list("user_id", flat=True))
-    memo[key] = set(muting.values_list("user_id", flat=True))
-    return memo[key]
+    """Who among `users` muted `template`."""
+    return MUTED.get().get(template, set()) & {user.pk for user in users}
 
 
 def _active_users(ids: list[int]) -> list[User]:
@@ -116,7 +126,9 @@ def _to_agents(
 
 
 def on_created(event: TicketEvent) -> None:
-    _to_requester(event, Template.TICKET_CREATED)
+    # A new ticket has no earlier email to answer, unless it came in by email.
+    by_email = event.ticket.channel == Ticket.Channel.EMAIL
+    _to_requester(event, Template.TICKET_CREATED, thread=by_email)
 
 
 def on_replied(event: TicketEvent) -> None:
@@ -165,7 +177,10 @@ def on_merged(event: TicketEvent) -> None:
 def on_assignee(event: TicketEvent) -> None:
     if not event.new_value:
         return
-    assignee = User.objects.filter(email__iexact=event.new_value).first()
+    # The ticket in hand carries its new assignee (the service just set it); a reload may not.
+    assignee = event.ticket.assignee if event.ticket.assignee_id else None
+    if assignee is None or assignee.email.lower() != event.new_value.lower():
+        assignee = User.objects.filter(email__lower=event.new_value.lower()).first()
     if assignee is None or assignee.pk == event.actor_user_id:
         return
     _to_agents(event, Template.ASSIGNED, [assignee], by=event.actor_name)

@@ -5,8 +5,8 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from tickets.access import Viewer, get_attachment_for, get_ticket_for
 from tickets.attachments import attachment_response
 from tickets.forms import CATEGORY_FORMS, LinkRequestForm, RatingForm, ReplyForm, describe_details
 from tickets.models import Announcement, Category, Message, Ticket
-from tickets.services import Actor, ServiceError, customer_contact
+from tickets.services import Actor, ServiceError, active_category, customer_contact
 from tickets.tasks import send_access_link_task
 
 REDACTION_NAMES = {
@@ -95,9 +95,9 @@ def form_idempotency_key(request: HttpRequest, token) -> str:
 @sensitive_post_parameters()
 @ratelimit(key="ip", rate="20/h", method="POST", block=False)
 def new_ticket_form(request: HttpRequest, category: str) -> HttpResponse:
-    topic = get_object_or_404(
-        Category.objects.select_related("queue"), code=category, is_active=True
-    )
+    topic = active_category(category)
+    if topic is None:
+        raise Http404
     form_class = CATEGORY_FORMS[topic.code]
     contact = customer_contact(request.user)
     status = 200
@@ -124,7 +124,7 @@ def new_ticket_form(request: HttpRequest, category: str) -> HttpResponse:
                 idempotency_key=form_idempotency_key(request, data["idempotency_token"]),
                 faq_article=data.get("faq_article") or "",
             )
-            links.grant_session(request.session, links.read_token(links.make_token(ticket)))
+            links.grant_session(request.session, links.grant_for(ticket))
             # The customer saw FAQ suggestions and asked anyway: the deflection report counts it.
             record_ticket_submitted(request, ticket)
             return redirect("ticket-submitted", reference=ticket.reference)
@@ -213,7 +213,7 @@ def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
     landed = message.ticket
     if landed.pk != ticket.pk:
         # A new linked request (after the reopen window) or the ticket this one was merged into.
-        links.grant_session(request.session, links.read_token(links.make_token(landed)))
+        links.grant_session(request.session, links.grant_for(landed))
         messages.info(
             request,
             _("Your message started a new request, %(reference)s, linked to the earlier one.")

@@ -38,9 +38,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from tickets.config_cache import ConfigCache
 from tickets.models import (
     BusinessCalendar,
+    BusinessWindow,
     EscalationStep,
+    Holiday,
     SLAPolicy,
     SLATarget,
     SLATimer,
@@ -174,6 +177,13 @@ def match_policy(ticket: Ticket, policies: Iterable[SLAPolicy]) -> SLAPolicy | N
 
 def load_policies() -> list[SLAPolicy]:
     return list(SLAPolicy.objects.for_matching())
+
+
+# What a ticket change needs of the configuration: the policies in matching order and a clock
+# per calendar (each read on first use), kept per process until an admin changes one.
+CONFIGURATION = ConfigCache("sla", lambda: (load_policies(), Clocks())).watch(
+    SLAPolicy, SLATarget, BusinessCalendar, BusinessWindow, Holiday, EscalationStep
+)
 
 
 def ladder_for(timer: SLATimer, steps: dict[int, list[EscalationStep]]) -> list[EscalationStep]:
@@ -604,8 +614,13 @@ def on_ticket_event(event: TicketEvent) -> None:
         return
     try:
         with transaction.atomic():
+            policies, clocks = CONFIGURATION.get()
             timers = TicketTimers.load(
-                event.ticket, at=event.created_at, fetch=event.kind != TicketEvent.Kind.CREATED
+                event.ticket,
+                at=event.created_at,
+                fetch=event.kind != TicketEvent.Kind.CREATED,
+                policies=policies,
+                clocks=clocks,
             )
             handler(timers, event)
             timers.finish()

@@ -152,7 +152,7 @@ def search(tickets: QuerySet, text: str) -> QuerySet:
     (_words_query, SEARCH_WINDOW); this takes the rest."""
     text = text.strip()
     if "@" in text:
-        return tickets.filter(requester__email__iexact=text)
+        return tickets.filter(requester__email__lower=text.lower())
     exact = text.upper()
     found = Q(reference=exact) | Q(transaction_reference=exact)
     if connection.vendor != "postgresql":

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from helpdesk.celery import app as celery_app
 from tests.factories import ContactFactory, TicketFactory, UserFactory
-from tickets import roles
+from tickets import config_cache, roles
 from tickets.defaults import ensure_default_queues
 from tickets.models import Category, Queue, QueueMembership
 
@@ -98,6 +98,13 @@ def _reference_rows(request):
         if not Category.objects.exists() or not Group.objects.exists():
             ensure_default_queues(Queue, Category)
             roles.sync_role_groups()
+
+
+@pytest.fixture(autouse=True)
+def _configuration_read_afresh():
+    # A rolled-back test sends no signal: the next one must not see its SLA policies, topics
+    # or webhook endpoints in a process copy.
+    config_cache.forget_all()
 
 
 @pytest.fixture(autouse=True)

@@ -28,7 +28,7 @@ def register(*, email: str, name: str, password: str, language: str) -> tuple[Us
     inactive account; an unverified one is updated (the latest attempt counts); a verified one
     is left alone: whoever signs up with it must not change its password."""
     email = User.objects.normalize_email(email).lower()
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.filter(email__lower=email).first()
     if user is not None and user.is_active:
         return user, True
     if user is None:
@@ -60,7 +60,7 @@ def verify_email(token: str) -> User:
 
 def attach_guest_tickets(user: User) -> Contact:
     """Link the contact with this (verified) email to the user: its tickets become theirs."""
-    contact = Contact.objects.filter(email__iexact=user.email).first()
+    contact = Contact.objects.filter(email__lower=user.email.lower()).first()
     if contact is None:
         return Contact.objects.create(
             email=user.email, name=user.name, language=user.language, user=user

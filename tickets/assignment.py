@@ -139,11 +139,15 @@ def pick_agent(queue: Queue, *, exclude: User | None = None) -> User | None:
     return chosen.user
 
 
-def auto_assign(ticket: Ticket, *, exclude: User | None = None) -> Ticket:
-    """Give an unassigned ticket to an available member if its queue assigns automatically."""
-    with transaction.atomic():
+def auto_assign(ticket: Ticket, *, exclude: User | None = None, created: bool = False) -> Ticket:
+    """Give an unassigned ticket to an available member if its queue assigns automatically.
+
+    `created`: the caller inserted the ticket in its own transaction, which holds its row: no
+    second read, and no savepoint (a failure here fails the creation, as it would anyway).
+    The queue's row lock, taken last, makes two creations pick one after the other."""
+    with transaction.atomic(savepoint=not created):
         queue = Queue.objects.select_for_update().get(pk=ticket.queue_id)
-        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        locked = ticket if created else Ticket.objects.select_for_update().get(pk=ticket.pk)
         if (
             queue.assignment == Queue.Assignment.MANUAL
             or locked.assignee_id is not None

@@ -90,6 +90,12 @@ def link_url(ticket) -> str:
     return settings.SITE_URL + link_path(ticket)
 
 
+def grant_for(ticket) -> Grant:
+    """What a fresh link to `ticket` grants (read_token(make_token(ticket)) without reading the
+    ticket back)."""
+    return Grant(ticket.pk, ticket.requester_id, time.time() + LINK_MAX_AGE.total_seconds())
+
+
 def grant_session(session, grant: Grant) -> None:
     grants = dict(session.get(SESSION_KEY, {}))
     grants[str(grant.ticket_id)] = [grant.contact_id, grant.expires_at]

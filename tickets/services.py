@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from . import attachments as attachment_files
 from . import redaction
 from .assignment import auto_assign
+from .config_cache import ConfigCache
 from .events import Actor, IllegalTransition, ServiceError, record_event
 from .models import (
     Category,
     Contact,
     CSATResponse,
     Message,
+    Queue,
     QueueMembership,
     Tag,
     Ticket,
@@ -80,12 +82,24 @@ def redactions_of(ticket: Ticket) -> list[str]:
     )
 
 
+# Topics with their queues, read once per process until an admin changes one (config_cache).
+CATEGORIES = ConfigCache(
+    "categories", lambda: {c.code: c for c in Category.objects.select_related("queue")}
+).watch(Category, Queue)
+
+
+def active_category(code: str) -> Category | None:
+    """The topic with this code if it is offered, with its queue."""
+    category = CATEGORIES.get().get(code)
+    return category if category is not None and category.is_active else None
+
+
 def get_or_create_contact(
     *, email: str, name: str = "", phone: str = "", language: str = ""
 ) -> Contact:
     """The contact for an email address, whatever its case; fills in a missing name or phone."""
     email = Contact.normalize_email(email)
-    contact = Contact.objects.filter(email__iexact=email).first()
+    contact = Contact.objects.filter(email__lower=email).first()
     if contact is None:
         try:
             # A savepoint: a concurrent first submission from the same address may win the insert.
@@ -97,7 +111,7 @@ def get_or_create_contact(
                     **({"language": language} if language else {}),
                 )
         except IntegrityError:
-            contact = Contact.objects.get(email__iexact=email)
+            contact = Contact.objects.get(email__lower=email)
     changed = []
     if name and not contact.name:
         contact.name = name
@@ -141,15 +155,13 @@ def create_ticket(
     """Open a ticket with its first message, routed by category, in one transaction.
 
     Every text is redacted before anything is saved. With an idempotency key, a second call with
-    the same key returns the first ticket: the unique constraint is the real guard against double
-    submits, the look-up only the fast path.
+    the same key returns the first ticket: the unique constraint refuses its insert (no look-up
+    before, which every first call would pay).
     """
-    if idempotency_key:
-        existing = Ticket.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
     if not isinstance(category, Category):
-        category = Category.objects.select_related("queue").get(code=category)
+        category = CATEGORIES.get().get(category) or Category.objects.select_related("queue").get(
+            code=category
+        )
     now = timezone.now()
     redact = Redactor(language or requester.language)
     subject = redact(subject, "subject")
@@ -217,7 +229,7 @@ def create_ticket(
         )
         redact.record(ticket, by, now)
         if category.queue.assignment != category.queue.Assignment.MANUAL:
-            ticket = auto_assign(ticket)
+            ticket = auto_assign(ticket, created=True)
     logger.info(
         "ticket %s created: %s via %s into %s%s",
         ticket.reference,
@@ -638,7 +650,7 @@ def send_access_link_if_matching(*, reference: str, email: str) -> bool:
     they belong together; nothing otherwise (the asker is told the same either way)."""
     ticket = (
         Ticket.objects.select_related("requester")
-        .filter(reference=reference.strip().upper(), requester__email__iexact=email.strip())
+        .filter(reference=reference.strip().upper(), requester__email__lower=email.strip().lower())
         .first()
     )
     if ticket is None:

@@ -65,6 +65,41 @@ def test_two_agents_claiming_at_once_exactly_one_wins(payments):
     assert ticket.events.filter(kind="assignee").count() == 1
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("strategy", [Queue.Assignment.ROUND_ROBIN, Queue.Assignment.LEAST_OPEN])
+def test_creations_at_once_share_the_tickets_out_evenly(payments, strategy):
+    """Eight customers file at the same moment in a queue of four available agents: the queue's
+    row lock makes each creation pick after the one before, so each agent gets two."""
+    payments.assignment = strategy
+    payments.save()  # as the admin does: every process reads the topics' queues again
+    agents = [_agent(payments, name) for name in ("A", "B", "C", "D")]
+    contacts = [ContactFactory() for _ in range(8)]
+    start = threading.Barrier(len(contacts))
+    errors = []
+
+    def create(contact):
+        try:
+            start.wait()
+            services.create_ticket(
+                requester=contact, category="payment_failed", subject="QRIS", body="gagal"
+            )
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create, args=(contact,)) for contact in contacts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    counts = sorted(Ticket.objects.filter(assignee__in=agents).values_list("assignee", flat=True))
+    assert [counts.count(agent.pk) for agent in agents] == [2, 2, 2, 2]
+
+
 @pytest.mark.django_db
 def test_round_robin_takes_turns_among_available_members(round_robin):
     budi, mei = _agent(round_robin, "Budi"), _agent(round_robin, "Mei")

@@ -5,7 +5,7 @@ import time_machine
 
 from tests.factories import ContactFactory
 from tickets import links
-from tickets.links import LinkExpired, LinkInvalid, make_token, read_token
+from tickets.links import LinkExpired, LinkInvalid, grant_for, make_token, read_token
 
 
 def test_it_reads_back_the_ticket_and_requester_it_signed(ticket):
@@ -13,6 +13,10 @@ def test_it_reads_back_the_ticket_and_requester_it_signed(ticket):
 
     assert (grant.ticket_id, grant.contact_id) == (ticket.pk, ticket.requester_id)
     assert grant.expires_at == pytest.approx(time.time() + 30 * 86400, abs=5)
+    # What a page that just made the link grants, without reading the ticket back.
+    fresh = grant_for(ticket)
+    assert (fresh.ticket_id, fresh.contact_id) == (grant.ticket_id, grant.contact_id)
+    assert fresh.expires_at == pytest.approx(grant.expires_at, abs=5)
 
 
 def test_it_refuses_a_tampered_token(ticket):

@@ -1,3 +1,14 @@
+"""The models of every app (no table moved when the apps split, README "Architecture").
+
+Case-insensitive matching has one spelling: `field__lower=value.lower()`, LOWER(field) = value,
+which the functional indexes on LOWER(email) serve. (`__iexact` compiles to UPPER(...) = UPPER(...)
+on PostgreSQL, which no index here serves: a scan of the whole table; tests/test_lookups.py
+keeps it out of the code.)
+"""
+
+from django.db import models
+from django.db.models.functions import Lower
+
 from .contacts import Contact
 from .events import TicketEvent
 from .feedback import Announcement, CSATResponse
@@ -16,6 +27,8 @@ from .sla import (
 from .tickets import Category, Tag, Ticket
 from .users import User
 from .workspace import CannedResponse, SavedView
+
+models.CharField.register_lookup(Lower)
 
 __all__ = [
     "Announcement",

@@ -10,7 +10,7 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def get_by_natural_key(self, username: str) -> "User":
-        return self.get(email__iexact=username)
+        return self.get(email__lower=username.lower())
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
         if not email:

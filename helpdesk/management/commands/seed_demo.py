@@ -73,7 +73,7 @@ class Command(BaseCommand):
     def ensure_users(self) -> dict[str, User]:
         users = {}
         for key, (email, name, groups, is_staff, is_superuser, language) in DEMO_USERS.items():
-            user = User.objects.filter(email__iexact=email).first()
+            user = User.objects.filter(email__lower=email.lower()).first()
             if user is None:
                 user = User.objects.create_user(
                     email,
