@@ -105,7 +105,7 @@ def _active_users(ids: list[int]) -> list[User]:
 
 
 def _to_agents(
-    event: TicketEvent, template: str, users: Iterable[User], **facts
+    event: TicketEvent, template: str, users: Iterable[User], *, thread: bool = True, **facts
 ) -> list[Notification]:
     ticket = event.ticket
     written = []
@@ -119,6 +119,7 @@ def _to_agents(
             context={"reference": ticket.reference, **facts},
             user=user,
             event=event,
+            thread=thread,
         )
         if notification is not None:
             written.append(notification)
@@ -183,7 +184,9 @@ def on_assignee(event: TicketEvent) -> None:
         assignee = User.objects.filter(email__lower=event.new_value.lower()).first()
     if assignee is None or assignee.pk == event.actor_user_id:
         return
-    _to_agents(event, Template.ASSIGNED, [assignee], by=event.actor_name)
+    # Given out as the ticket was opened: no earlier email about it to answer.
+    thread = not event.data.get("with_creation")
+    _to_agents(event, Template.ASSIGNED, [assignee], thread=thread, by=event.actor_name)
 
 
 def on_customer_replied(event: TicketEvent) -> None:

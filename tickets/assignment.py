@@ -42,7 +42,9 @@ def may_assign(user: User, ticket: Ticket, assignee: User | None) -> bool:
     return assignee is None and ticket.assignee_id == user.pk
 
 
-def _give(locked: Ticket, assignee: User | None, by: Actor) -> Ticket:
+def _give(locked: Ticket, assignee: User | None, by: Actor, *, created: bool = False) -> Ticket:
+    """`created`: in the transaction that opened the ticket (the event says so, for the
+    subscribers: no earlier email about it can exist)."""
     old = locked.assignee
     locked.assignee = assignee
     locked.save(update_fields=["assignee", "updated_at"])
@@ -53,6 +55,7 @@ def _give(locked: Ticket, assignee: User | None, by: Actor) -> Ticket:
         field="assignee",
         old=old.email if old else "",
         new=assignee.email if assignee else "",
+        data={"with_creation": True} if created else None,
     )
     return locked
 
@@ -157,7 +160,7 @@ def auto_assign(ticket: Ticket, *, exclude: User | None = None, created: bool = 
         agent = pick_agent(queue, exclude=exclude)
         if agent is None:
             return locked
-        return _give(locked, agent, Actor.system())
+        return _give(locked, agent, Actor.system(), created=created)
 
 
 def set_availability(*, agent: User, available: bool) -> int:

@@ -168,68 +168,41 @@ def create_ticket(
     body = redact(body, "body")
     details = redact(details or {}, "details")
 
-    with transaction.atomic():
-        ticket = Ticket(
-            subject=subject,
-            category=category,
-            priority=category.default_priority,
-            status=Ticket.Status.NEW,
-            channel=channel,
-            queue=category.queue,
-            requester=requester,
-            language=language or requester.language,
-            details=details,
-            transaction_reference=str(details.get("transaction_reference", ""))[:64],
-            idempotency_key=idempotency_key or None,
-            faq_article=faq_article,
-            follow_up_of=follow_up_of,
-            created_at=now,
-            last_activity_at=now,
-            status_changed_at=now,
-        )
-        for attempt in range(REFERENCE_ATTEMPTS):
-            ticket.reference = generate_reference()
-            try:
-                with transaction.atomic():
-                    ticket.save()
-                break
-            except IntegrityError:
-                ticket.pk = None
-                ticket._state.adding = True
-                if idempotency_key:
-                    first = Ticket.objects.filter(idempotency_key=idempotency_key).first()
-                    if first is not None:
-                        return first
-                if (
-                    attempt == REFERENCE_ATTEMPTS - 1
-                    or not Ticket.objects.filter(reference=ticket.reference).exists()
-                ):
-                    raise
-        message = Message.objects.create(
-            ticket=ticket,
-            kind=Message.Kind.PUBLIC,
-            author_type=Message.Author.CUSTOMER,
-            author_user=requester.user,
-            author_contact=requester,
-            body=body,
-            source=_message_source(channel),
-            email_message_id=email_message_id,
-            created_at=now,
-        )
-        redact.files(attachments)
-        for file in attachments:
-            attachment_files.store(file, ticket=ticket, message=message)
-        by = Actor.customer(requester)
-        record_event(
-            ticket,
-            TicketEvent.Kind.CREATED,
-            by,
-            data={"channel": channel, "queue": category.queue.slug, "category": category.code},
-            at=now,
-        )
-        redact.record(ticket, by, now)
-        if category.queue.assignment != category.queue.Assignment.MANUAL:
-            ticket = auto_assign(ticket, created=True)
+    # The ticket's insert is the transaction's first write: a reference that is taken (or an
+    # idempotency key used by a first call) rolls back nothing else, and the whole creation is
+    # tried again (no savepoint around the insert).
+    for attempt in range(REFERENCE_ATTEMPTS):
+        reference = generate_reference()
+        try:
+            with transaction.atomic():
+                ticket = _open_ticket(
+                    reference=reference,
+                    requester=requester,
+                    category=category,
+                    subject=subject,
+                    body=body,
+                    details=details,
+                    attachments=attachments,
+                    channel=channel,
+                    language=language or requester.language,
+                    idempotency_key=idempotency_key,
+                    faq_article=faq_article,
+                    email_message_id=email_message_id,
+                    follow_up_of=follow_up_of,
+                    redact=redact,
+                    now=now,
+                )
+            break
+        except IntegrityError:
+            if idempotency_key:
+                first = Ticket.objects.filter(idempotency_key=idempotency_key).first()
+                if first is not None:
+                    return first
+            if (
+                attempt == REFERENCE_ATTEMPTS - 1
+                or not Ticket.objects.filter(reference=reference).exists()
+            ):
+                raise
     logger.info(
         "ticket %s created: %s via %s into %s%s",
         ticket.reference,
@@ -238,6 +211,72 @@ def create_ticket(
         category.queue.slug,
         f", removed {dict(redact.found)}" if redact.found else "",
     )
+    return ticket
+
+
+def _open_ticket(
+    *,
+    reference: str,
+    requester: Contact,
+    category: Category,
+    subject: str,
+    body: str,
+    details: dict,
+    attachments: Sequence[attachment_files.CleanFile],
+    channel: str,
+    language: str,
+    idempotency_key: str | None,
+    faq_article: str,
+    email_message_id: str | None,
+    follow_up_of: Ticket | None,
+    redact: "Redactor",
+    now: datetime,
+) -> Ticket:
+    """create_ticket()'s writes, in its transaction."""
+    ticket = Ticket.objects.create(
+        reference=reference,
+        subject=subject,
+        category=category,
+        priority=category.default_priority,
+        status=Ticket.Status.NEW,
+        channel=channel,
+        queue=category.queue,
+        requester=requester,
+        language=language,
+        details=details,
+        transaction_reference=str(details.get("transaction_reference", ""))[:64],
+        idempotency_key=idempotency_key or None,
+        faq_article=faq_article,
+        follow_up_of=follow_up_of,
+        created_at=now,
+        last_activity_at=now,
+        status_changed_at=now,
+    )
+    message = Message.objects.create(
+        ticket=ticket,
+        kind=Message.Kind.PUBLIC,
+        author_type=Message.Author.CUSTOMER,
+        author_user=requester.user,
+        author_contact=requester,
+        body=body,
+        source=_message_source(channel),
+        email_message_id=email_message_id,
+        created_at=now,
+    )
+    redact.files(attachments)
+    for file in attachments:
+        attachment_files.store(file, ticket=ticket, message=message)
+    by = Actor.customer(requester)
+    record_event(
+        ticket,
+        TicketEvent.Kind.CREATED,
+        by,
+        data={"channel": channel, "queue": category.queue.slug, "category": category.code},
+        at=now,
+    )
+    redact.record(ticket, by, now)
+    if category.queue.assignment != category.queue.Assignment.MANUAL:
+        ticket = auto_assign(ticket, created=True)
     return ticket
 
 
