@@ -75,7 +75,15 @@ class WebhookEndpointForm(forms.ModelForm):
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
+    """Endpoints are switched off, not deleted: their delivery log stays, and a process that
+    still holds the list of endpoints (config_cache, up to a second) writes no delivery for a
+    row that no longer exists."""
+
     form = WebhookEndpointForm
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     list_display = ["name", "url", "events", "is_active", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name", "url"]

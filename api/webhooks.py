@@ -184,8 +184,12 @@ def deliver(delivery_id: int) -> str:
     if not WEBHOOKS.claim(delivery_id, now):
         return "skipped"  # another worker has it, it is done, or its retry is not due yet
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
-    code, error = post(delivery)
     mine = WebhookDelivery.objects.filter(pk=delivery_id, status=Status.SENDING, claimed_at=now)
+    if not delivery.endpoint.is_active:
+        # Switched off (a leaking or retired receiver): what was queued for it is not sent.
+        mine.update(status=Status.FAILED, last_error="The endpoint was switched off; not sent.")
+        return "failed"
+    code, error = post(delivery)
     if code is not None and 200 <= code < 300:
         mine.update(
             status=Status.DELIVERED,
@@ -199,7 +203,9 @@ def deliver(delivery_id: int) -> str:
         mine.update(status=Status.FAILED, response_status=code, last_error=error)
         logger.warning("webhook %s failed for good: %s", delivery_id, error)
         return "failed"
-    wait = WEBHOOKS.release(delivery_id, delivery.attempts, response_status=code, last_error=error)
+    wait = WEBHOOKS.release(
+        delivery_id, delivery.attempts, claimed_at=now, response_status=code, last_error=error
+    )
     logger.info(
         "webhook %s attempt %s: %s; retry in %s", delivery_id, delivery.attempts, error, wait
     )

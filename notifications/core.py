@@ -110,12 +110,16 @@ class Kind:
         )
         return timedelta(seconds=seconds * random.uniform(0.8, 1.0))
 
-    def release(self, pk: int, attempts: int, **changes) -> timedelta | None:
-        """Put a claimed row back to pending after a failed attempt, due after the backoff, and
-        publish its retry with that countdown. None if the claim was lost meanwhile."""
+    def release(
+        self, pk: int, attempts: int, *, claimed_at: datetime, **changes
+    ) -> timedelta | None:
+        """Put this worker's claim (made at `claimed_at`) back to pending after a failed
+        attempt, due after the backoff, and publish its retry with that countdown. None if the
+        claim was lost meanwhile: the sweep took it back, and another worker may hold it now."""
         wait = self.backoff(attempts)
         due = timezone.now() + wait
-        released = self.model.objects.filter(pk=pk, status=SENDING).update(
+        mine = self.model.objects.filter(pk=pk, status=SENDING, claimed_at=claimed_at)
+        released = mine.update(
             status=PENDING,
             next_attempt_at=due,
             # Published now with a countdown, so the sweep counts from when it is due.

@@ -160,7 +160,11 @@ def _failed_attempt(notification: Notification, failure: Failure, hand_over: Han
             f"Gave up after {notification.attempts} attempts. Last: {failure.reason}",
         )
     delay = outbox.EMAILS.release(
-        notification.pk, notification.attempts, handed_over_at=None, last_error=failure.reason
+        notification.pk,
+        notification.attempts,
+        claimed_at=notification.claimed_at,
+        handed_over_at=None,
+        last_error=failure.reason,
     )
     if delay is not None:
         logger.info(

@@ -5,7 +5,7 @@ outbox row: the row holds ids and small facts, and the message bodies it shows a
 redacted ones. Templates: templates/emails/<template>/{subject.txt, body.txt, body.html}.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -130,14 +130,28 @@ def _instant(value: str) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+# A password reset asked for longer ago than this is not sent (an admin's "send again" of an
+# old failed row must not mail a working link days later): the customer asks again.
+ACCOUNT_EMAIL_MAX_AGE = timedelta(hours=1)
+
+
 def account_context(notification: Notification) -> dict:
     """An account email's links, made now: a verification or reset token is valid from when
     the email goes out, and none is stored."""
     user = notification.recipient_user
     if user is None:
         raise ValueError("the account this email was for has been deleted")
-    context = {"name": user.get_short_name(), "site_url": settings.SITE_URL}
+    # The link is made now, from the account as it is now: it must go where the account's
+    # email is now, or a link asked for an old address would open the account from there.
+    if notification.recipient.lower() != user.email.lower():
+        raise ValueError("the account's email address changed since this email was asked for")
     template = notification.template
+    if template == Template.PASSWORD_RESET:
+        if not user.is_active or not user.has_usable_password():
+            raise ValueError("the account can no longer reset its password")
+        if timezone.now() - notification.created_at > ACCOUNT_EMAIL_MAX_AGE:
+            raise ValueError("asked for too long ago: the customer can ask again")
+    context = {"name": user.get_short_name(), "site_url": settings.SITE_URL}
     if template == Template.VERIFY_EMAIL:
         token = accounts.verification_token(user)
         context["link"] = settings.SITE_URL + reverse("verify-email", args=[token])

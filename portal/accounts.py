@@ -17,7 +17,7 @@ from django_ratelimit.decorators import ratelimit
 
 from notifications import outbox
 from tickets import accounts
-from tickets.models import Notification
+from tickets.models import Notification, User
 
 from . import registration
 
@@ -96,6 +96,11 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     SMTP outage delays the email, it does not lose it or fail the page. The link is made when
     the email is sent, from SITE_URL, never from the request's Host header (a forged Host must
     not send a customer a reset link to somebody else's site)."""
+
+    def get_users(self, email):
+        """Django's, with the lookup its index serves (LOWER(email); it uses __iexact)."""
+        users = User.objects.filter(email__lower=email.lower(), is_active=True)
+        return (user for user in users if user.has_usable_password())
 
     def save(self, **kwargs) -> None:
         with transaction.atomic():

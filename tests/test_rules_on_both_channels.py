@@ -131,6 +131,9 @@ SPELLINGS = [
     ("62 (812) 3456.7890", "+6281234567890"),
     ("0812\u00a03456\u00a07890", "+6281234567890"),  # a no-break space from a copied number
     ("+86 138 0013 8000", "+8613800138000"),
+    # The international form without its +: never read as a national number (+62 62812...).
+    ("62 812 345 678", "+62812345678"),
+    ("628123456789", "+628123456789"),
 ]
 
 
@@ -156,7 +159,7 @@ def test_the_api_stores_a_phone_number_in_e164(typed, stored):
     assert Contact.objects.get().phone.as_e164 == stored
 
 
-NO_SUCH_NUMBERS = ["+62 000 0000 0000", "+999 1234 5678", "0000 0000"]
+NO_SUCH_NUMBERS = ["+62 000 0000 0000", "+999 1234 5678", "0000 0000", "6281234567"]
 
 
 @pytest.mark.parametrize("typed", NO_SUCH_NUMBERS)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -37,9 +37,16 @@ class ConfigCache(Generic[T]):
         self._version: str | None = None
         self._loaded_at = 0.0
         self._checked_at = 0.0
+        # A change saved in a transaction not yet committed (or rolled back): what a read sees
+        # inside a transaction then may never be committed, so it is not kept.
+        self._pending = False
         _all.append(self)
 
     def get(self) -> T:
+        if self._pending:
+            if connection.in_atomic_block:
+                return self.load()
+            self._pending = False  # committed or rolled back: read what is
         now = time.monotonic()
         if self._loaded_at and now - self._checked_at < CHECK_SECONDS:
             return self._value
@@ -54,7 +61,12 @@ class ConfigCache(Generic[T]):
 
     def changed(self, **_signal) -> None:
         self._bump()
-        transaction.on_commit(self._bump)
+        self._pending = True
+        transaction.on_commit(self._committed)
+
+    def _committed(self) -> None:
+        self._pending = False
+        self._bump()
 
     def _bump(self) -> None:
         self._loaded_at = 0.0
@@ -71,6 +83,7 @@ class ConfigCache(Generic[T]):
 
     def forget(self) -> None:
         self._loaded_at = 0.0
+        self._pending = False
 
 
 def forget_all() -> None:

@@ -10,7 +10,9 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+import phonenumbers
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
@@ -35,6 +37,14 @@ NO_SUCH_PHONE_NUMBER = _(
 )
 
 
+def international(digits: str) -> str:
+    """Digits that start with the country code (62812..., as Indonesians often write it) are
+    the international form without its +: libphonenumber would read them as a national number
+    (+62 62812...), a different phone."""
+    code = str(phonenumbers.country_code_for_region(settings.PHONENUMBER_DEFAULT_REGION))
+    return "+" + digits if digits.isdigit() and digits.startswith(code) else digits
+
+
 def clean_phone_number(value: str) -> str:
     """A phone number as customers type it (spaces, dots, dashes and brackets anywhere), in
     E.164: "0812 3456 7890", "62812-3456-7890" and "+62 812 3456 7890" are all "+6281234567890".
@@ -46,7 +56,7 @@ def clean_phone_number(value: str) -> str:
         raise ValidationError(
             _("Enter a phone number such as 0812 3456 7890 or +62 812 3456 7890.")
         )
-    number = to_python(phone)
+    number = to_python(international(phone))
     if not isinstance(number, PhoneNumber) or not number.is_valid():
         raise ValidationError(NO_SUCH_PHONE_NUMBER)
     return number.as_e164

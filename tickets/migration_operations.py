@@ -34,3 +34,46 @@ def on_postgres(statements: list[str]):
             schema_editor.execute(statement)
 
     return apply
+
+
+class DropNotNullOnPostgres(migrations.AlterField):
+    """AlterField making a foreign key nullable. On PostgreSQL only DROP NOT NULL (a catalogue
+    change): Django's own way drops and re-adds the foreign key, checking every row under locks
+    that stop writes to both tables. Elsewhere (SQLite) the ordinary AlterField."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        column = model._meta.get_field(self.name).column
+        schema_editor.execute(
+            f"ALTER TABLE {schema_editor.quote_name(model._meta.db_table)} "
+            f"ALTER COLUMN {schema_editor.quote_name(column)} DROP NOT NULL"
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_backwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        column = model._meta.get_field(self.name).column
+        schema_editor.execute(
+            f"ALTER TABLE {schema_editor.quote_name(model._meta.db_table)} "
+            f"ALTER COLUMN {schema_editor.quote_name(column)} SET NOT NULL"
+        )
+
+
+class AddCheckNotValidOnPostgres(migrations.AddConstraint):
+    """AddConstraint of a CHECK. On PostgreSQL added NOT VALID (no scan under the exclusive
+    lock), then validated under a lock that lets writes go on. Elsewhere the ordinary way."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        table = schema_editor.quote_name(model._meta.db_table)
+        name = schema_editor.quote_name(self.constraint.name)
+        check = self.constraint._get_check_sql(model, schema_editor)
+        schema_editor.execute(
+            f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({check}) NOT VALID"
+        )
+        schema_editor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")

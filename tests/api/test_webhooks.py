@@ -165,3 +165,26 @@ def test_the_admin_lists_the_delivery_log(client, admin_user, ticket, agent):
     assert client.get("/admin/api/webhookdelivery/").status_code == 200
     assert client.get("/admin/api/webhookendpoint/add/").status_code == 200
     assert client.get("/admin/api/apikey/add/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_switched_off_endpoint_gets_nothing_more_and_cannot_be_deleted(admin_client):
+    from api import webhooks
+
+    with Receiver() as receiver:
+        endpoint = WebhookEndpoint.objects.create(
+            name="CRM", url=receiver.url, events=["ticket.updated"]
+        )
+        queued = WebhookDelivery.objects.create(
+            endpoint=endpoint, event="ticket.updated", idempotency_key="k", payload={"id": "1"}
+        )
+        endpoint.is_active = False
+        endpoint.save()
+
+        assert webhooks.deliver(queued.pk) == "failed"
+
+    assert receiver.received == []
+    queued.refresh_from_db()
+    assert "switched off" in queued.last_error
+    delete = f"/admin/api/webhookendpoint/{endpoint.pk}/delete/"
+    assert admin_client.get(delete).status_code == 403

@@ -85,10 +85,12 @@ def test_a_row_is_claimed_once_per_attempt(case):
 
 def test_a_failed_attempt_waits_its_backoff_and_is_published_with_that_countdown(case, settings):
     row = case.make()
-    case.kind.claim(row.pk, timezone.now())
+    claimed = timezone.now()
+    case.kind.claim(row.pk, claimed)
     case.published.clear()
 
-    wait = case.kind.release(row.pk, 3, last_error="timeout")
+    assert case.kind.release(row.pk, 3, claimed_at=claimed - timedelta(seconds=1)) is None
+    wait = case.kind.release(row.pk, 3, claimed_at=claimed, last_error="timeout")
 
     base = getattr(settings, case.kind.retry_base_setting)
     assert base * 4 * 0.8 <= wait.total_seconds() <= base * 4
@@ -96,7 +98,8 @@ def test_a_failed_attempt_waits_its_backoff_and_is_published_with_that_countdown
     assert (row.status, row.last_error, row.claimed_at) == ("pending", "timeout", None)
     assert case.published == [([row.pk], wait.total_seconds())]
     assert not case.kind.claim(row.pk, timezone.now())  # not due before its backoff
-    assert case.kind.release(row.pk, 4) is None  # released once: a lost claim changes nothing
+    # Released once: a claim no longer held changes nothing.
+    assert case.kind.release(row.pk, 4, claimed_at=claimed) is None
 
 
 def test_backoff_is_capped(case, settings):

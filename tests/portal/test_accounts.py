@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from notifications import core, inbound, outbox
+from notifications import core, delivery, inbound, outbox
 from tests.factories import ContactFactory, TicketFactory
 from tickets.models import Notification, Ticket, User
 
@@ -191,3 +191,39 @@ def test_a_reply_to_an_account_email_opens_a_new_request(post, customer):
 
     assert outcome.status == "created"
     assert Ticket.objects.get(reference=outcome.reference).requester.email == customer.email
+
+
+def _sent_later(notification_id):
+    return delivery.deliver(notification_id)
+
+
+def test_a_link_is_not_sent_to_an_address_the_account_left(customer):
+    """A reset asked for the old address, sent after an admin changed the account's email (a
+    retry, an admin's "send again"), would open the account from the old mailbox."""
+    row = outbox.notify_account(user=customer, template="password_reset", language="en")
+    customer.email = "new-address@example.com"
+    customer.save(update_fields=["email"])
+
+    assert _sent_later(row.pk) == "failed"
+
+    row.refresh_from_db()
+    assert "address changed" in row.last_error
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("why", ["old", "inactive", "no password"])
+def test_a_reset_is_not_sent_late_or_for_an_account_that_cannot_use_it(customer, why):
+    row = outbox.notify_account(user=customer, template="password_reset", language="en")
+    if why == "old":
+        Notification.objects.filter(pk=row.pk).update(
+            created_at=timezone.now() - timedelta(hours=2)
+        )
+    elif why == "inactive":
+        customer.is_active = False
+        customer.save(update_fields=["is_active"])
+    else:
+        customer.set_unusable_password()
+        customer.save(update_fields=["password"])
+
+    assert _sent_later(row.pk) == "failed"
+    assert mail.outbox == []

@@ -3,6 +3,7 @@ process's save within a second, and nothing is stale longer than the TTL."""
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 
 from tickets import config_cache
 from tickets.models import Category
@@ -73,3 +74,24 @@ def test_a_change_that_sent_no_signal_shows_after_the_ttl(loads, clock):
     assert "refund" in cached.get()
     clock[0] += 1
     assert "refund" not in cached.get()
+
+
+def test_a_change_rolled_back_is_not_kept(loads, clock):
+    cached, _calls = loads
+    cached.get()
+
+    seen_inside = []
+
+    def failing_save():
+        with transaction.atomic():
+            refund = Category.objects.get(code="refund")
+            refund.is_active = False
+            refund.save()
+            seen_inside.append("refund" in cached.get())
+            raise RuntimeError("the admin's save failed")
+
+    with pytest.raises(RuntimeError):
+        failing_save()
+
+    assert seen_inside == [False]  # the transaction saw its own change...
+    assert "refund" in cached.get()  # ...which never happened

@@ -12,8 +12,12 @@ BATCH = 2000
 
 
 def e164(value: str) -> str:
+    code = str(phonenumbers.country_code_for_region(settings.PHONENUMBER_DEFAULT_REGION))
+    digits = "".join(character for character in value if character not in " ().-")
+    # 62812...: the international form with its + left out, not a national number.
+    candidate = "+" + digits if digits.isdigit() and digits.startswith(code) else value
     try:
-        number = phonenumbers.parse(value, settings.PHONENUMBER_DEFAULT_REGION)
+        number = phonenumbers.parse(candidate, settings.PHONENUMBER_DEFAULT_REGION)
     except phonenumbers.NumberParseException:
         return value
     if not phonenumbers.is_valid_number(number):
