@@ -98,7 +98,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     not send a customer a reset link to somebody else's site)."""
 
     def get_users(self, email):
-        """Django's, with the lookup its index serves (LOWER(email); it uses __iexact)."""
+        """Django's, with the lookup its index serves (LOWER(email)); Django's own is not."""
         users = User.objects.filter(email__lower=email.lower(), is_active=True)
         return (user for user in users if user.has_usable_password())
 
