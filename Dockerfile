@@ -8,9 +8,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VAR_DIR=/app/var \
     STATIC_ROOT=/app/staticfiles
 
-# libmagic sniffs uploads by content; gettext compiles the translations.
+# gettext compiles the translations.
 RUN apt-get update \
-    && apt-get install --yes --no-install-recommends libmagic1 gettext \
+    && apt-get install --yes --no-install-recommends gettext \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 helpdesk
 

@@ -5,7 +5,6 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 VENV := .venv
 PY := $(VENV)/bin/python
-PORT ?= 8000
 ARGS ?=
 
 # The first Python 3.11+ on PATH (a pyenv shim for a missing version fails the test and is skipped).
@@ -13,11 +12,12 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3 python; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; \
 	then echo $$p; break; fi; done)
 
-.PHONY: help run test lint format check-python clean lock screenshots bench bench-staff bench-faq \
+.PHONY: help run admin test lint format check-python clean lock screenshots bench bench-staff bench-faq \
 	bench-sla bench-notify bench-redaction bench-writes
 
 help:
-	@echo "make run     start web + worker + beat with demo data on http://127.0.0.1:$(PORT)/"
+	@echo "make run     start web + worker + beat with demo data on http://127.0.0.1:8000/ (PORT=...)"
+	@echo "make admin   create the first real admin (a superuser) of this installation"
 	@echo "make test    install the test dependencies and run the whole suite (ARGS='-k name' for one)"
 	@echo "make lint    import contracts, ruff and djLint"
 	@echo "make bench   the staff workspace and SLA sweep benchmarks on a million tickets (PostgreSQL)"
@@ -45,20 +45,18 @@ $(VENV)/.installed-dev: pyproject.toml requirements.lock | $(PY)
 	$(PY) -m pip install --quiet -c requirements.lock -e ".[dev]"
 	@touch $@ $(VENV)/.installed-local
 
-# Embedded defaults unless the environment says otherwise: DEBUG on, SQLite and the file broker
-# under var/, email to var/mail/. DATABASE_URL / REDIS_URL in the environment or .env win.
-run: export DEBUG ?= true
-run: export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
-run: export PORT := $(PORT)
+# scripts/run.py: a development .env on the first run, then translations, migrations and demo
+# data, then web + worker + beat on embedded defaults (SQLite, the file broker and email files
+# under var/). DATABASE_URL / REDIS_URL in the environment or .env win; PORT picks the port.
 run: check-python $(VENV)/.installed-local
-	@python manage.py compiletranslations
-	@python manage.py migrate --noinput
-	@python manage.py seed_demo
-	@echo
-	@echo "Helpdesk on http://127.0.0.1:$(PORT)/   (admin: http://127.0.0.1:$(PORT)/admin/)"
-	@echo "Web, worker and beat log below, each line prefixed. Ctrl-C stops all three."
-	@echo
-	@exec honcho --procfile Procfile.dev start --port $(PORT)
+	@exec $(PY) scripts/run.py
+
+# The first real admin of this installation (a superuser: /admin/ and the staff workspace), asked
+# for interactively; ARGS="--noinput --email ..." with DJANGO_SUPERUSER_PASSWORD / _NAME for scripts.
+admin: check-python $(VENV)/.installed-local
+	@$(PY) scripts/run.py --env-only
+	@$(PY) manage.py migrate --noinput --verbosity 0
+	@$(PY) manage.py createsuperuser $(ARGS)
 
 test: check-python $(VENV)/.installed-dev
 	@$(PY) scripts/run_tests.py $(ARGS)
@@ -105,8 +103,9 @@ screenshots: $(VENV)/.installed-dev
 	$(PY) scripts/screenshots.py
 
 # The million-ticket benchmarks (README): a throw-away PostgreSQL database whose name ends in
-# _bench, created and migrated if missing, with a million tickets generated once (about three
-# minutes) and reused. Tasks go to the Redis of BENCH_REDIS_URL, as in production.
+# _bench, created and migrated if missing, with a million tickets generated once (about eight
+# minutes on the development machine) and reused. Tasks go to the Redis of BENCH_REDIS_URL, as
+# in production.
 BIG_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/8
 BENCH_ENV = DATABASE_URL="$(BIG_BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" DEBUG=false \
@@ -122,7 +121,7 @@ bench-staff: $(VENV)/.installed-local
 		$(PY) manage.py bench_staff $(ARGS)
 
 # Writes (web submission, API create, customer and agent replies) at 100,000 and a million
-# tickets, CPU per request as a ratio to a bare view, and queries (README, "Fast writes").
+# tickets, CPU per request as a ratio to a bare view, and queries (README, "The write benchmark").
 SMALL_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk_100k_bench
 bench-writes: $(VENV)/.installed-local
 	@$(BENCH_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0

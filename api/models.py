@@ -1,4 +1,4 @@
-"""API keys, idempotent creation, and outbound webhooks (DESIGN.md section 9; README "API")."""
+"""API keys, idempotent creation, and outbound webhooks (docs/design.md section 9; README "API")."""
 
 import hashlib
 import secrets

@@ -1,4 +1,4 @@
-"""Settings of the write benchmark's gunicorn (benchmarks/writes.py): the project's own, plus a
+"""Settings of the write benchmark's gunicorn (manage.py bench_writes): the project's own, plus a
 bare view to measure against, and no rate limits (the benchmark submits hundreds of tickets a
 minute from one address). Never used to serve anyone."""
 

@@ -158,8 +158,8 @@ DEMO_TICKETS = [
         "language": "id",
         "requester": "andi",
         "subject": "Transfer ke rekening bank gagal tapi saldo berkurang",
-        "body": "Kirim uang Rp500.000 ke rekening BCA adik saya, statusnya gagal tapi saldo GoPay "
-        "sudah berkurang. Adik saya belum terima uangnya.",
+        "body": "Kirim uang Rp500.000 ke rekening BCA adik saya, statusnya gagal tapi saldo dompet "
+        "saya sudah berkurang. Adik saya belum terima uangnya.",
         "details": {
             "transaction_reference": "TRX-20261118-TF92LM",
             "amount": "500000",
@@ -470,8 +470,8 @@ DEMO_TICKETS = [
         "category": "complaint",
         "language": "id",
         "requester": "dewi",
-        "subject": "Merchant menolak pembayaran GoPay padahal ada logo",
-        "body": "Toko di mal memasang logo GoPay tapi kasirnya menolak pembayaran dan meminta tunai.",
+        "subject": "Merchant menolak pembayaran QRIS padahal ada logonya",
+        "body": "Toko di mal memasang logo QRIS tapi kasirnya menolak pembayaran dan meminta tunai.",
         "details": {"about": "merchant", "earlier_reference": ""},
         "status": "closed",
         "age_hours": 500,
@@ -814,3 +814,20 @@ DEMO_CANNED = [
         "stays, reply here with a screenshot.\n\n{agent_name}",
     ),
 ]
+
+# The brand of the demo (the admin's Brand page): a wallet that does not exist, named "example
+# wallet" in each language, with addresses under .example and a Jakarta number no line has (no
+# subscriber number there starts with 0).
+DEMO_BRAND = {
+    "name": "Dompet Contoh",
+    "name_en": "Example Wallet",
+    "name_zh_hans": "示例钱包",
+    "primary_colour": "#0f766e",
+    "support_email": "bantuan@dompet-contoh.example",
+    "hotline": "+622101234567",
+    "website": "https://dompet-contoh.example",
+    "app_chat_path": "Profil › Bantuan › Chat",
+    "app_chat_path_en": "Profile › Help › Chat",
+    "app_chat_path_zh_hans": "我的 › 帮助 › 在线客服",
+    "social_accounts": "Instagram @dompetcontoh.demo\nX @dompetcontoh_demo",
+}

@@ -11,13 +11,14 @@ import sys
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from api import problems
+from branding.brand import last_known_brand
 
 RETRY_AFTER_SECONDS = 30
 
@@ -26,12 +27,17 @@ def database_unavailable(error: BaseException | None) -> bool:
     return isinstance(error, OperationalError | InterfaceError)
 
 
+def error_page(template: str, context: dict | None = None) -> str:
+    """An error page, with the brand this process read last: never read afresh, since the
+    database may be what failed."""
+    return loader.get_template(template).render({**(context or {}), "brand": last_known_brand()})
+
+
 def _bad_request(request: HttpRequest, detail: str, *, status: int = 400) -> HttpResponse:
     if problems.is_api(request):
         slug = "payload-too-large" if status == 413 else "validation-error"
         return problems.json_problem(problems.problem(slug, detail))
-    page = loader.get_template("400.html").render({"detail": detail})
-    return HttpResponse(page, status=status)
+    return HttpResponse(error_page("400.html", {"detail": detail}), status=status)
 
 
 @never_cache
@@ -73,11 +79,13 @@ def handler500(request: HttpRequest) -> HttpResponse:
     """Django calls this inside the `except` of the failed request: the error is at hand."""
     error = sys.exc_info()[1]
     if not database_unavailable(error):
-        return problems.handler500(request)
+        if problems.is_api(request):
+            return problems.handler500(request)
+        return HttpResponseServerError(error_page("500.html"))
     if problems.is_api(request):
         response = problems.json_problem(problems.problem("service-unavailable"))
     else:
-        page = loader.get_template("503.html").render({"resubmit": request.method == "POST"})
+        page = error_page("503.html", {"resubmit": request.method == "POST"})
         response = HttpResponse(page, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

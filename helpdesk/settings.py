@@ -8,6 +8,7 @@ import ipaddress
 import os
 import re
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlsplit
@@ -16,9 +17,15 @@ from zoneinfo import available_timezones
 import csp.constants as csp
 import environ
 import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+
+from branding import colours
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The test runner (make test) reads none of a development checkout's .env: its settings are its own.
+if os.environ.get("HELPDESK_IGNORE_DOTENV") != "1":
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
 def fail(name: str, problem: str) -> NoReturn:
@@ -121,12 +128,26 @@ def database_from_url(name: str, url: str) -> dict:
 DEBUG = env_bool("DEBUG", False)
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
+# Keys written in this repository are public: with one, anyone can forge sessions, guest links
+# and password resets: the development key above, and docker-compose.yml's former default (in
+# the repository's history, and in any deployment that kept it).
+PUBLIC_SECRET_KEYS = {
+    DEVELOPMENT_SECRET_KEY,
+    "compose-local-secret-key-change-me-in-production-0123456789",
+}
 if DEBUG:
-    SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
+    SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     if len(SECRET_KEY) < 32:
         fail("SECRET_KEY", "is required (at least 32 characters) when DEBUG is off.")
+    if SECRET_KEY in PUBLIC_SECRET_KEYS:
+        fail(
+            "SECRET_KEY",
+            "is a key published in this repository; generate your own: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'",
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -162,6 +183,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "helpdesk",
     "tickets",
+    "branding",
     # After tickets, in this order: a ticket change updates its SLA timers before the
     # notifications it causes read them (each subscribes in its ready()).
     "sla",
@@ -222,6 +244,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "branding.context_processors.brand",
             ],
         },
     },
@@ -312,7 +335,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Email: SMTP when EMAIL_HOST is set, otherwise one file per message under var/mail/.
 
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "GoPay Help <help@helpdesk.localhost>")
+# A display name here ("Acme Help <help@acme.example>") is the emails' sender name; without one
+# they are sent in the brand's name (below), in each email's language.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "help@helpdesk.localhost")
+try:
+    validate_email(parseaddr(DEFAULT_FROM_EMAIL)[1])
+except ValidationError:
+    fail(
+        "DEFAULT_FROM_EMAIL",
+        f"must be an email address, with a name or not (Acme Help <help@acme.example>), "
+        f"not {DEFAULT_FROM_EMAIL!r}.",
+    )
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
@@ -330,7 +363,71 @@ else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 
-# Notifications and email (DESIGN.md section 7, README "Notifications and email").
+# Brand (README "Branding"): the name, colour and channels customers see, in pages and emails.
+# These are the defaults; an admin's Brand page (Django admin) overrides any of them. The name
+# and the in-app chat path may differ per language: BRAND_NAME_ID, BRAND_NAME_EN and
+# BRAND_NAME_ZH_HANS, else BRAND_NAME (the same for BRAND_APP_CHAT_PATH).
+
+
+def env_by_language(name: str, default: str, *, max_length: int) -> dict[str, str]:
+    common = env_str(name, default).strip()
+    values = {}
+    for code, _language in LANGUAGES:
+        variable = f"{name}_{code.upper().replace('-', '_')}"
+        values[code] = env_str(variable, common).strip()
+        if len(values[code]) > max_length:
+            fail(
+                variable if os.environ.get(variable) else name,
+                f"must be {max_length} characters or fewer.",
+            )
+    return values
+
+
+BRAND_NAME = env_by_language("BRAND_NAME", "Helpdesk", max_length=60)
+BRAND_APP_CHAT_PATH = env_by_language("BRAND_APP_CHAT_PATH", "", max_length=200)
+# Buttons and the help centre's banner carry white text on it: it must be dark enough to read.
+BRAND_PRIMARY_COLOUR = colours.normalise(env_str("BRAND_PRIMARY_COLOUR", "#2a5db0"))
+if BRAND_PRIMARY_COLOUR is None:
+    fail(
+        "BRAND_PRIMARY_COLOUR",
+        f"must be a colour such as #2a5db0, not {os.environ['BRAND_PRIMARY_COLOUR']!r}.",
+    )
+if colours.white_text_contrast(BRAND_PRIMARY_COLOUR) < colours.MIN_CONTRAST:
+    fail(
+        "BRAND_PRIMARY_COLOUR",
+        f"is too light: white text on {BRAND_PRIMARY_COLOUR} has a contrast of "
+        f"{colours.white_text_contrast(BRAND_PRIMARY_COLOUR):.1f}:1, below the "
+        f"{colours.MIN_CONTRAST}:1 text needs. Choose a darker colour.",
+    )
+BRAND_SUPPORT_EMAIL = env_str("BRAND_SUPPORT_EMAIL", "").strip()
+if BRAND_SUPPORT_EMAIL:
+    try:
+        validate_email(BRAND_SUPPORT_EMAIL)
+    except ValidationError:
+        fail("BRAND_SUPPORT_EMAIL", f"must be an email address, not {BRAND_SUPPORT_EMAIL!r}.")
+# Stored in E.164; without a country code it is a number of PHONENUMBER_DEFAULT_REGION.
+BRAND_HOTLINE = env_str("BRAND_HOTLINE", "").strip()
+if BRAND_HOTLINE:
+    try:
+        _hotline = phonenumbers.parse(BRAND_HOTLINE, PHONENUMBER_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        _hotline = None
+    if _hotline is None or not phonenumbers.is_valid_number(_hotline):
+        fail(
+            "BRAND_HOTLINE",
+            f"must be a phone number such as +62 21 5000 0000, not {BRAND_HOTLINE!r}.",
+        )
+    BRAND_HOTLINE = phonenumbers.format_number(_hotline, phonenumbers.PhoneNumberFormat.E164)
+BRAND_WEBSITE = env_str("BRAND_WEBSITE", "").strip()
+if BRAND_WEBSITE:
+    try:
+        URLValidator(schemes=["https", "http"])(BRAND_WEBSITE)
+    except ValidationError:
+        fail("BRAND_WEBSITE", f"must be an https:// address, not {BRAND_WEBSITE!r}.")
+# The brand's social media accounts, comma-separated: "Instagram @acme, X @acme_care".
+BRAND_SOCIAL_ACCOUNTS = env_list("BRAND_SOCIAL_ACCOUNTS", [])
+
+# Notifications and email (docs/design.md section 7, README "Notifications and email").
 
 # The domain of the Message-IDs we generate; replies thread by them.
 EMAIL_MESSAGE_ID_DOMAIN = env_str("EMAIL_MESSAGE_ID_DOMAIN", urlsplit(SITE_URL).hostname or "")
@@ -434,6 +531,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "helpdesk.security.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+# Not "AXES: BEGIN ..." at every process start; lock-outs are still logged as warnings.
+AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "helpdesk.addresses.request_address"
 # A count the cache cannot give (Redis down) lets the request through.
 RATELIMIT_FAIL_OPEN = True
@@ -445,7 +544,7 @@ if not REDIS_URL:
     # for a laptop, and the checks would otherwise refuse to start.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003"]
 
-# REST API v1 (DESIGN.md section 9, README "API"). Rates are "<number>/<s|m|h|d>", counted in
+# REST API v1 (docs/design.md section 9, README "API"). Rates are "<number>/<s|m|h|d>", counted in
 # the default cache (Redis when REDIS_URL is set), per signed-in user or API key and per client
 # address (as for the web's limits: helpdesk/addresses.py); mobile networks put many customers
 # behind one address, so the address limits are the generous ones.
@@ -526,7 +625,9 @@ WEBHOOK_PICKUP_SECONDS = env_int("WEBHOOK_PICKUP_SECONDS", 60, minimum=1)
 # Celery
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or REDIS_URL or "filesystem://"
-if CELERY_BROKER_URL == "filesystem://":
+if CELERY_BROKER_URL in ("filesystem://", "filesystem://localhost//"):
+    # The host names nothing here; written out, kombu does not warn about its absence.
+    CELERY_BROKER_URL = "filesystem://localhost//"
     # The embedded broker: messages are files under var/broker, so the dev command needs no server.
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):

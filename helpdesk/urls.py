@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("help/", include("faq.urls")),
     path("api/", include("api.urls")),
+    path("", include("branding.urls")),
     path("", include("portal.urls")),
 ]
 

@@ -1,4 +1,4 @@
-"""Notifications and email (DESIGN.md section 7; README "Notifications and email").
+"""Notifications and email (docs/design.md section 7; README "Notifications and email").
 
 - outbox: Notification rows written with the change that causes them, published after commit,
   and the sweep that republishes what a lost broker message or a dead worker left behind.

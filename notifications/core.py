@@ -1,4 +1,4 @@
-"""The delivery core: what every outbound message kind shares (DESIGN.md section 7).
+"""The delivery core: what every outbound message kind shares (docs/design.md section 7).
 
 A message is a row written in the transaction of the change that caused it. Its delivery task is
 published after commit; publishing may fail (the broker down) and the sweep publishes it again. A

@@ -17,6 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
+from branding.brand import current_brand
 from tickets.models import Notification
 
 from . import outbox
@@ -76,7 +77,7 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject,
         text,
-        settings.DEFAULT_FROM_EMAIL,
+        current_brand().from_email(notification.language),
         [notification.recipient],
         headers=headers_for(notification),
         reply_to=reply_to_for(notification),

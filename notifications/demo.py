@@ -7,7 +7,7 @@ from . import inbound
 
 CUSTOMER_EMAIL = b"""\
 From: Dewi Lestari <dewi.lestari@example.net>
-To: GoPay Help <refunds@helpdesk.localhost>
+To: Dompet Contoh <refunds@helpdesk.localhost>
 Subject: Refund pembatalan pesanan belum masuk
 Date: Mon, 23 Nov 2026 09:12:44 +0700
 Message-ID: <CAdemo-refund-0001@mail.example.net>
@@ -21,7 +21,7 @@ Dikirim dari iPhone saya
 
 OUT_OF_OFFICE = b"""\
 From: Michael Tan <michael.tan@example.org>
-To: GoPay Help <help@helpdesk.localhost>
+To: Example Wallet <help@helpdesk.localhost>
 Subject: Automatic reply: Your request
 Date: Mon, 23 Nov 2026 09:20:01 +0800
 Message-ID: <demo-oof-0001@mail.example.org>

@@ -1,4 +1,4 @@
-"""Email into tickets (DESIGN.md section 7): the ingest_email command and the webhook call
+"""Email into tickets (docs/design.md section 7): the ingest_email command and the webhook call
 ingest() with one RFC 822 message.
 
 What happens to an email, in order:

@@ -1,5 +1,5 @@
 """The outbox: writing notifications, publishing their delivery, and the sweep that makes sure
-every one is delivered even when the broker was down or a worker died (DESIGN.md section 7).
+every one is delivered even when the broker was down or a worker died (docs/design.md section 7).
 
 A notification is a row written in the transaction of the change that caused it, so it exists
 exactly when the change does. Publishing the delivery task happens after commit and may fail

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 from django.conf import settings
 
+from branding.brand import current_brand
 from tickets.models import Queue
 
 # Why an email is not from a person, in the words the inbound log uses.
@@ -60,7 +61,12 @@ def machine_sender(message: EmailMessage, envelope_sender: str | None) -> str | 
 
 def our_addresses() -> set[str]:
 
-    addresses = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()}
+    # Emails go out from the Brand page's sender address when an admin set one, else from the
+    # settings' (DEFAULT_FROM_EMAIL): both are ours.
+    addresses = {
+        parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower(),
+        current_brand().sender_email.lower(),
+    }
     addresses |= {
         email.lower() for email in Queue.objects.exclude(email="").values_list("email", flat=True)
     }
@@ -237,7 +243,7 @@ def html_to_text(html: str) -> str:
 
 # Quoted history and signatures ---------------------------------------------------------------
 
-# "On Mon, 24 Nov 2026 at 10:02, GoPay Help <help@...> wrote:" (Gmail, iOS Mail, Thunderbird),
+# "On Mon, 24 Nov 2026 at 10:02, Example Wallet <help@...> wrote:" (Gmail, iOS Mail, Thunderbird),
 # "Pada tanggal Sen, 24 Nov 2026 pukul 10.02 ... menulis:", "... 于2026年11月24日周一 10:02写道：",
 # "在 2026年11月24日，10:02，... 写道：". Gmail wraps a long one over two lines.
 _ATTRIBUTION = re.compile(

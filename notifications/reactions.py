@@ -1,5 +1,6 @@
-"""Which ticket changes notify whom (DESIGN.md section 7). Called by tickets.reactions inside the
-transaction that records each TicketEvent, so a notification exists exactly when its cause does.
+"""Which ticket changes notify whom (docs/design.md section 7). Called by tickets.reactions inside
+the transaction that records each TicketEvent, so a notification exists exactly when its cause
+does.
 
 - created: ticket_created (reference, link) to the requester.
 - replied (public): agent_replied (the reply, and the status it set if any) to the requester.

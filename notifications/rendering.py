@@ -6,7 +6,6 @@ redacted ones. Templates: templates/emails/<template>/{subject.txt, body.txt, bo
 """
 
 from datetime import datetime, timedelta
-from email.utils import parseaddr
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -19,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
+from branding.brand import current_brand
 from tickets import accounts, links
 from tickets.models import Message, Notification, Ticket
 
@@ -39,7 +39,10 @@ WRITTEN_BY_A_PERSON = {Template.AGENT_REPLIED}
 
 
 def render_email(name: str, context: dict, language: str) -> tuple[str, str, str | None]:
-    """Subject, text and HTML (None if the template has none) of one email, in `language`."""
+    """Subject, text and HTML (None if the template has none) of one email, in `language`.
+    The brand is read as the email is rendered: a worker sees an admin's change within seconds
+    (branding/brand.py)."""
+    context = {**context, "brand": current_brand()}
     with translation.override(language):
         subject = render_to_string(f"emails/{name}/subject.txt", context)
         text = render_to_string(f"emails/{name}/body.txt", context)
@@ -61,7 +64,7 @@ def reply_address(ticket: Ticket) -> str:
     and the ticket's reply tag (payments+GP-7K3M9Q.3f9c0a1b2c4d@helpdesk.localhost) so it
     threads even if a mail client drops the In-Reply-To and References headers and the
     subject, and proves the sender got our email."""
-    address = ticket.queue.email or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    address = ticket.queue.email or current_brand().sender_email
     if not settings.EMAIL_PLUS_ADDRESSING:
         return address
     local, _at, domain = address.rpartition("@")

@@ -1,12 +1,13 @@
-"""Run a command and start it again whenever it exits by itself (`make run`'s worker and beat).
+"""Run a command and start it again whenever it exits by itself.
 
     python scripts/keep_running.py celery --app helpdesk worker ...
 
-A Celery worker can exit for good after a broker outage (README "Faults"); under `make run` one
-process exiting used to stop all three. This restarts it after a pause that doubles from 1 s to
-30 s while it keeps failing soon after starting, and resets once it has run for a minute. It
-gives up, exiting with the command's status, when it failed GIVE_UP times in a row within
-seconds of starting: that is a configuration error a restart cannot fix, and it must be seen.
+A Celery worker can exit for good after a broker outage (README "Faults"). This restarts it
+after a pause that doubles from 1 s to 30 s while it keeps failing soon after starting, and
+resets once it has run for a minute. It gives up, exiting with the command's status, when it
+failed GIVE_UP times in a row within seconds of starting: that is a configuration error a
+restart cannot fix, and it must be seen.
+`make run` (scripts/run.py) restarts its processes by the same rule (Backoff below).
 
 SIGINT, SIGTERM and SIGHUP are passed on to the command and end this too, once the command has
 stopped: Ctrl-C and closing the terminal stop everything, nothing keeps running behind.
@@ -28,6 +29,25 @@ QUICK_FAILURE = 5.0
 GIVE_UP = 5
 
 
+class Backoff:
+    """How long to wait before starting a command again that exited by itself, or None to give up.
+    Shared with scripts/run.py, which supervises `make run`'s three processes the same way."""
+
+    def __init__(self, first_pause: float = FIRST_PAUSE) -> None:
+        self.first_pause = first_pause
+        self.pause = first_pause
+        self.quick_failures = 0
+
+    def after_exit(self, lasted: float) -> float | None:
+        if lasted >= HEALTHY_AFTER:
+            self.pause, self.quick_failures = self.first_pause, 0
+        self.quick_failures = self.quick_failures + 1 if lasted < QUICK_FAILURE else 0
+        if self.quick_failures >= GIVE_UP:
+            return None
+        pause, self.pause = self.pause, min(self.pause * 2, MAX_PAUSE)
+        return pause
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__, file=sys.stderr)
@@ -45,8 +65,7 @@ def main(argv: list[str]) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, stop)
 
-    pause = FIRST_PAUSE
-    quick_failures = 0
+    backoff = Backoff()
     while True:
         started = time.monotonic()
         child = subprocess.Popen(argv)
@@ -54,12 +73,10 @@ def main(argv: list[str]) -> int:
         if stopping:
             return 0 if status in (0, -signal.SIGTERM, -signal.SIGINT) else status
         lasted = time.monotonic() - started
-        if lasted >= HEALTHY_AFTER:
-            pause, quick_failures = FIRST_PAUSE, 0
-        quick_failures = quick_failures + 1 if lasted < QUICK_FAILURE else 0
-        if quick_failures >= GIVE_UP:
+        pause = backoff.after_exit(lasted)
+        if pause is None:
             print(
-                f"keep_running: {name} failed {quick_failures} times within seconds of starting; "
+                f"keep_running: {name} failed {GIVE_UP} times within seconds of starting; "
                 "giving up (see its messages above).",
                 file=sys.stderr,
                 flush=True,
@@ -76,7 +93,6 @@ def main(argv: list[str]) -> int:
             time.sleep(0.1)
         if stopping:
             return 0
-        pause = min(pause * 2, MAX_PAUSE)
 
 
 if __name__ == "__main__":

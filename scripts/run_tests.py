@@ -1,5 +1,6 @@
 """`make test`: make sure PostgreSQL and Redis answer (starting local ones when installed but
-stopped), then run pytest against them. pytest's exit code is this script's exit code.
+stopped), then run pytest against them. pytest's exit code is this script's exit code. It says
+which servers it used, and stops afterwards what it started (a Redis, a PostgreSQL cluster).
 
 Under CI=true a service that does not answer fails the run with one line. Without CI the tests that
 need it are skipped, each with the reason in pytest's summary, and the rest run on SQLite.
@@ -60,28 +61,34 @@ def redis_answers(url: str) -> bool:
         return False
 
 
+# What this run started, stopped again once pytest is done.
+STARTED: list[tuple[str, "subprocess.Popen | list[str]"]] = []
+
+
 def start_postgres() -> None:
     if not shutil.which("pg_ctlcluster"):
         return
     for version in (
         sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
     ):
-        subprocess.run(
+        started = subprocess.run(
             ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
             capture_output=True,
             check=False,
         )
+        if started.returncode == 0:
+            stop = ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "stop"]
+            STARTED.append((f"PostgreSQL {version}", stop))
 
 
 def start_redis(url: str) -> None:
     if not shutil.which("redis-server"):
         return
     parts = urlsplit(url)
-    subprocess.run(
+    # A child of this run, keeping nothing on disk: stopped when the tests are done.
+    process = subprocess.Popen(
         [
             "redis-server",
-            "--daemonize",
-            "yes",
             "--bind",
             parts.hostname or "127.0.0.1",
             "--port",
@@ -91,9 +98,25 @@ def start_redis(url: str) -> None:
             "--appendonly",
             "no",
         ],
-        capture_output=True,
-        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # Ctrl-C goes to pytest; the Redis is stopped after it
     )
+    STARTED.append((f"Redis on port {parts.port or 6379}", process))
+
+
+def stop_what_was_started() -> None:
+    for name, how in reversed(STARTED):
+        if isinstance(how, subprocess.Popen):
+            how.terminate()
+            try:
+                how.wait(10)
+            except subprocess.TimeoutExpired:
+                how.kill()
+                how.wait()
+        else:
+            subprocess.run(how, capture_output=True, check=False)
+        print(f"make test: stopped the {name} it had started.", flush=True)
 
 
 def ensure(name: str, check, start) -> bool:
@@ -110,21 +133,31 @@ def ensure(name: str, check, start) -> bool:
 
 
 CHROMIUM = "/usr/bin/chromium"
+NGINX = "/usr/sbin/nginx"
 
 
-def ensure_chromium() -> bool:
-    """Debian's Chromium for the browser tests, installed when missing and we may (root)."""
-    if os.path.exists(CHROMIUM):
+def ensure_debian_package(path: str, package: str, purpose: str) -> bool:
+    """A program from a Debian package, installed when missing and we may (root)."""
+    if os.path.exists(path):
         return True
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         return False
-    print("make test: installing Debian's chromium for the browser tests...", flush=True)
+    print(f"make test: installing Debian's {package} for {purpose}...", flush=True)
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": False}
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    if subprocess.run(["apt-get", "install", "-y", "chromium"], env=env, **quiet).returncode:
+    if subprocess.run(["apt-get", "install", "-y", package], env=env, **quiet).returncode:
         subprocess.run(["apt-get", "update"], env=env, **quiet)
-        subprocess.run(["apt-get", "install", "-y", "chromium"], env=env, **quiet)
-    return os.path.exists(CHROMIUM)
+        subprocess.run(["apt-get", "install", "-y", package], env=env, **quiet)
+    return os.path.exists(path)
+
+
+def ensure_chromium() -> bool:
+    return ensure_debian_package(CHROMIUM, "chromium", "the browser tests")
+
+
+def ensure_nginx() -> bool:
+    """The proxy tests (tests/deploy/) run the compose stack's nginx config in a real nginx."""
+    return ensure_debian_package(NGINX, "nginx", "the proxy tests")
 
 
 def main(argv: list[str]) -> int:
@@ -138,6 +171,8 @@ def main(argv: list[str]) -> int:
         missing.append(("redis", f"Redis at {urlsplit(redis_url).netloc}"))
     if not ensure_chromium():
         missing.append(("browser", f"Chromium at {CHROMIUM}"))
+    if not ensure_nginx():
+        missing.append(("nginx", f"nginx at {NGINX}"))
     if missing and ci:
         names = " and ".join(where for _, where in missing)
         print(f"make test: {names} not answering and could not be started; CI=true needs them.")
@@ -150,6 +185,8 @@ def main(argv: list[str]) -> int:
         SECURE_SSL_REDIRECT="false",
         VAR_DIR=str(ROOT / "var" / "test"),
         HELPDESK_TEST_MISSING_SERVICES=",".join(name for name, _ in missing),
+        # A development checkout's .env (made by `make run`) is not the tests' configuration.
+        HELPDESK_IGNORE_DOTENV="1",
     )
     env.pop("CELERY_BROKER_URL", None)
     env.pop("EMAIL_HOST", None)
@@ -161,6 +198,16 @@ def main(argv: list[str]) -> int:
         env.pop("REDIS_URL", None)
     else:
         env["REDIS_URL"] = redis_url
+
+    used = [
+        f"PostgreSQL at {urlsplit(database_url).hostname}:{urlsplit(database_url).port or 5432}"
+        if "postgres" not in dict(missing)
+        else "SQLite (no PostgreSQL)",
+        f"Redis at {urlsplit(redis_url).netloc}{urlsplit(redis_url).path}"
+        if "redis" not in dict(missing)
+        else "no Redis",
+    ]
+    print(f"make test: using {' and '.join(used)}.", flush=True)
 
     python = sys.executable
     # The project's translations and each app's (faq/locale/...).
@@ -175,9 +222,20 @@ def main(argv: list[str]) -> int:
         )
         if compiled.returncode:
             return compiled.returncode
-    os.chdir(ROOT)
-    os.execve(python, [python, "-m", "pytest", *argv], env)
+    tests = subprocess.Popen([python, "-m", "pytest", *argv], cwd=ROOT, env=env)
+    while True:
+        try:
+            return tests.wait()
+        except KeyboardInterrupt:  # Ctrl-C reached pytest too: wait for its summary
+            continue
+
+
+def run(argv: list[str]) -> int:
+    try:
+        return main(argv)
+    finally:
+        stop_what_was_started()
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(run(sys.argv[1:]))

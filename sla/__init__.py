@@ -1,4 +1,4 @@
-"""The SLA engine (DESIGN.md section 6).
+"""The SLA engine (docs/design.md section 6).
 
 - `business_time`: working time between two instants and the instant N working minutes later.
 - `engine`: timers started, stopped, paused and re-projected by ticket events (reactions).

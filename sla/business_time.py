@@ -1,5 +1,5 @@
 """Business time: how much working time lies between two instants, and the instant at which a
-given amount of working time has passed. Hand-written on purpose (DESIGN.md section 14).
+given amount of working time has passed. Hand-written on purpose (docs/design.md section 14).
 
 Pure Python, no Django and no database: the engine builds a `Schedule` from a BusinessCalendar
 once and reuses it for many timers. Instants are aware datetimes in any zone and are compared as

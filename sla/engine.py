@@ -1,4 +1,4 @@
-"""SLA timers follow ticket events (DESIGN.md section 6).
+"""SLA timers follow ticket events (docs/design.md section 6).
 
 `on_ticket_event()` is subscribed in reactions.py, so it runs inside the transaction of every
 ticket change, after the service has locked the ticket row (create_ticket's row is new). The

@@ -1,5 +1,5 @@
 """Who hears about an SLA warning, breach or escalation step, and from when: one function per
-step, the single place where a notification for it will be sent.
+step, the single place where a notification for it is sent.
 
 Business-hours targets wait for business hours (a breach at 21:00 is told at 08:00 the next
 working day); 24/7 targets are told at once. Each function works out the Notice (the caller

@@ -1,4 +1,4 @@
-"""SLA attainment for the lead's report (DESIGN.md section 6, "Reporting").
+"""SLA attainment for the lead's report (docs/design.md section 6, "Reporting").
 
 Every timer is one fact: target, time used on its clock (business hours, or around the clock
 for 24/7 targets; pauses left out), calendar time from start to stop, met or breached, overrun.

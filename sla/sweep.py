@@ -1,4 +1,4 @@
-"""The SLA sweep: beat runs it every minute (tickets.tasks.sla_sweep_task).
+"""The SLA sweep: beat runs it every SLA_SWEEP_SECONDS (tickets.tasks.sla_sweep_task).
 
 Three steps, each a set-based walk over one partial index, in batches:
 1. warnings: running timers whose next warning level is due; each level fires once per cycle;

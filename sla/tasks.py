@@ -16,8 +16,9 @@ RECOMPUTE_SECONDS = 40
 
 @shared_task(name="tickets.tasks.sla_sweep_task")
 def sla_sweep_task() -> dict[str, float]:
-    """Beat sends it every minute (settings.CELERY_BEAT_SCHEDULE["sla-sweep"], expiring after
-    55 s so a backlog never runs stale sweeps). Safe to run twice at once."""
+    """Beat sends it every SLA_SWEEP_SECONDS (settings.CELERY_BEAT_SCHEDULE["sla-sweep"],
+    expiring when the next is sent, so a backlog never runs stale sweeps). Safe to run twice at
+    once."""
     return sweep().as_dict()
 
 

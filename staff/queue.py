@@ -42,7 +42,7 @@ CURSOR_SALT = "staff.queue-cursor"
 SEARCH_WINDOW = 500
 
 # sort name -> (label, the ordering as (field, descending) pairs; the last one is unique).
-# "due" is the default (DESIGN.md section 6): the next SLA deadline, tickets without one last.
+# "due" is the default (docs/design.md section 6): the next SLA deadline, tickets without one last.
 SORTS = {
     "due": (
         _("Next deadline first"),

@@ -19,6 +19,7 @@ PACKAGES = [
     "faq",
     "sla",
     "notifications",
+    "branding",
     "tickets",
 ]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"

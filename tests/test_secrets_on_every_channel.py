@@ -40,7 +40,7 @@ FAMILIES = {
         ["551234", "4 8 2 9 1 3", "482913", "739102"],
     ),
     "pin": (
-        "PIN GoPay saya 112233 diblokir, pin: 7 7 8 8 9 9",
+        "PIN dompet saya 112233 diblokir, pin: 7 7 8 8 9 9",
         ["112233", "7 7 8 8 9 9", "778899"],
     ),
     # Codes of 3-4 digits are checked with their keyword: "8052" alone may be any row's id.
@@ -201,7 +201,7 @@ def test_an_inbound_email(everything_logged):
     ContactFactory(email="rizky.h@example.net")
     raw = (
         "From: Rizky Hidayat <rizky.h@example.net>\n"
-        "To: GoPay Help <payments@helpdesk.localhost>\n"
+        "To: Example Wallet <payments@helpdesk.localhost>\n"
         f"Subject: {CARD_SUBJECT}\n"
         "Date: Mon, 23 Nov 2026 10:40:00 +0700\n"
         "Message-ID: <secrets-everywhere@mail.example.net>\n"

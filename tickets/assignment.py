@@ -1,7 +1,8 @@
 """Who works a ticket: claiming, assigning, and automatic assignment per queue.
 
-Rules (DESIGN.md section 1): an agent claims unassigned tickets of their queues and can let go of
-their own; a lead of the ticket's queue gives it to any member of that queue; an admin to any agent.
+Rules (docs/design.md section 1): an agent claims unassigned tickets of their queues and can let
+go of their own; a lead of the ticket's queue gives it to any member of that queue; an admin to
+any agent.
 Queues with automatic assignment give new tickets, and the tickets of an agent who becomes
 unavailable, to an available member: round-robin (longest since their last one) or least-open
 (fewest open tickets).

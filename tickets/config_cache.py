@@ -81,7 +81,13 @@ class ConfigCache(Generic[T]):
                 m2m_changed.connect(self.changed, sender=related.remote_field.through, weak=False)
         return self
 
+    def last(self) -> T | None:
+        """What this process loaded last, however old, or None: asks neither the shared cache
+        nor the database (a page drawn because one of them failed)."""
+        return self._value
+
     def forget(self) -> None:
+        self._value = None
         self._loaded_at = 0.0
         self._pending = False
 

@@ -1,4 +1,4 @@
-"""The queues and topic routing every installation starts with (DESIGN.md section 4).
+"""The queues and topic routing every installation starts with (docs/design.md section 4).
 
 Used by the data migration (with historical models) and by seed_demo; both only create what is
 missing, so an admin's later changes are kept.

@@ -1,4 +1,4 @@
-"""Customer forms: one ticket form per category (DESIGN.md section 4), replies, ratings, links.
+"""Customer forms: one ticket form per category (docs/design.md section 4), replies, ratings, links.
 
 Each category form asks for what an agent needs to act without asking back, and validates it:
 amounts positive (written the Indonesian way, 45.000, or any other), dates not in the future,

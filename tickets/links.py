@@ -1,4 +1,4 @@
-"""Signed links that open a ticket without a password (DESIGN.md section 1, step 4).
+"""Signed links that open a ticket without a password (docs/design.md section 1, step 4).
 
 A guest whose wallet account is locked can sign in nowhere, so the link is their key: signed
 with SECRET_KEY, naming one ticket and its requester, valid for LINK_MAX_AGE. Opening it grants

@@ -14,8 +14,8 @@ characters ignored; digits of any script read as ASCII digits), and every match 
 to the characters the customer typed. Everything here is linear in the length of the text: each
 number run and each keyword looks at a bounded window (`make bench-redaction`).
 
-Hand-written on purpose (DESIGN.md section 14): the rules trade recall against false positives in
-ways specific to a wallet's customers; tests/tickets/redaction_corpus.py pins them.
+Hand-written on purpose (docs/design.md section 14): the rules trade recall against false
+positives in ways specific to a wallet's customers; tests/tickets/redaction_corpus.py pins them.
 """
 
 import re
@@ -558,10 +558,13 @@ _NAME_BEFORE = re.compile(
     r"dear)[ ,]+$"
 )
 # A code written before its keyword, as a forwarded SMS says it: "482913 adalah kode verifikasi",
-# "<#> 482913 is your GoPay OTP", "【GoPay】482913（动态码）".
+# "<#> 482913 is your Dompet OTP", "482913 is Dompet OTP", "【钱包】482913（动态码）". The sender's
+# name (a wallet's or a bank's: any one word, never a company's name written here) may stand just
+# before the keyword; a negation may not, so "500000 is not OTP" is no code.
 _CODE_BEFORE_KEYWORD = re.compile(
     r"(?<![0-9])([0-9]{3,8})(?:[ \t]*(?:adalah|ialah|merupakan|is|itu|=)[ \t]+"
-    r"(?:(?:kode|code|your|anda|kamu|the|gopay|ovo|dana|shopeepay|linkaja)[ \t]+){0,3}"
+    r"(?:(?:kode|code|your|anda|kamu|the)[ \t]+){0,3}"
+    r"(?:(?!(?:not|no|never|bukan|bukanlah|tidak|tak|gak|ga|nggak|bkn)[ \t])[a-z][a-z0-9]*[ \t]+)?"
     r"|[ \t]*[（(【\[][ \t]*)$"
 )
 

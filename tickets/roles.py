@@ -24,7 +24,7 @@ ROLE_PERMISSIONS = {
         "tickets.change_cannedresponse",
         "tickets.delete_cannedresponse",
     ],
-    ADMIN: ["tickets.*", "faq.*", "django_celery_beat.*", "auth.view_group"],
+    ADMIN: ["tickets.*", "faq.*", "branding.*", "django_celery_beat.*", "auth.view_group"],
 }
 
 

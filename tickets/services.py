@@ -313,7 +313,7 @@ def _move(ticket: Ticket, status: str, by: Actor, *, now: datetime) -> list[str]
 
 
 def change_status(*, ticket: Ticket, status: str, by: Actor) -> Ticket:
-    """Move a ticket to another status if DESIGN.md section 5 allows it; one event per move."""
+    """Move a ticket to another status if docs/design.md section 5 allows it; one event per move."""
     now = timezone.now()
     with transaction.atomic():
         # The lock makes two agents changing the same ticket apply one after the other, each
@@ -436,7 +436,7 @@ def add_customer_message(
     source: str = Message.Source.WEB,
     email_message_id: str | None = None,
 ) -> Message:
-    """A customer's reply (DESIGN.md section 5).
+    """A customer's reply (docs/design.md section 5).
 
     It reopens a ticket waiting on them, or resolved within the reopen window. Later, or on a
     closed ticket, it starts a new ticket linked to the old one; on a merged ticket it goes to
@@ -679,7 +679,8 @@ def merge_tickets(*, source: Ticket, target: Ticket, by: Actor) -> Ticket:
 
 
 def send_access_link(*, ticket: Ticket, by: Actor) -> None:
-    """Email the requester a fresh link to the ticket (the event's notification, DESIGN.md 7)."""
+    """Email the requester a fresh link to the ticket (the event's notification,
+    docs/design.md section 7)."""
     with transaction.atomic():
         record_event(ticket, TicketEvent.Kind.LINK_SENT, by)
 

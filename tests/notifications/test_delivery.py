@@ -1,5 +1,5 @@
 """Delivering one notification to a real SMTP server: at most once, retried with backoff on a
-temporary failure, failed with the reason on a permanent one (DESIGN.md section 7)."""
+temporary failure, failed with the reason on a permanent one (docs/design.md section 7)."""
 
 import threading
 from datetime import timedelta

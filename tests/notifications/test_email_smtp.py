@@ -94,7 +94,7 @@ def test_it_keeps_a_conversation_in_one_thread(live_worker, smtp, agent):
         f"In-Reply-To: {first_reply['Message-ID']}\n"
         f"References: {first_reply['References']} {first_reply['Message-ID']}\n"
         f"Content-Type: text/plain; charset=utf-8\n\n"
-        f"BRI, jam 10.05.\n\nPada Sen, 23 Nov 2026 10.02, GoPay Help menulis:\n> Bank apa?\n"
+        f"BRI, jam 10.05.\n\nPada Sen, 23 Nov 2026 10.02, Example Wallet menulis:\n> Bank apa?\n"
     ).encode()
     assert inbound.ingest(answer, source="pipe").status == "threaded"
 

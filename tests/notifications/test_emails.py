@@ -219,4 +219,4 @@ def test_it_sends_the_receipt_through_the_configured_backend(
 
     (email,) = mail.outbox
     assert email.to == [ticket.requester.email]
-    assert email.from_email == "GoPay Help <help@helpdesk.localhost>"
+    assert email.from_email == "Helpdesk <help@helpdesk.localhost>"

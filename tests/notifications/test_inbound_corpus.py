@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 
 CORPUS = Path(__file__).parent / "inbound"
 REFERENCE = "GP-7K3M9Q"
-AGENT_REPLY_ID = "<GP-7K3M9Q.5f1c2a9e8d7b6a43@help.gopay.test>"
-RECEIPT_ID = "<GP-7K3M9Q.0a1b2c3d4e5f6789@help.gopay.test>"
-STAFF_NOTIFICATION_ID = "<GP-7K3M9Q.aaaa0000bbbb1111@help.gopay.test>"
+AGENT_REPLY_ID = "<GP-7K3M9Q.5f1c2a9e8d7b6a43@help.wallet.test>"
+RECEIPT_ID = "<GP-7K3M9Q.0a1b2c3d4e5f6789@help.wallet.test>"
+STAFF_NOTIFICATION_ID = "<GP-7K3M9Q.aaaa0000bbbb1111@help.wallet.test>"
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ EXPECTED = {
     "outlook_reply_id.eml": Expect(
         "unverified",
         True,
-        "Sudah saya coba lagi dan berhasil. Terima kasih atas bantuannya “GoPay”.",
+        "Sudah saya coba lagi dan berhasil. Terima kasih atas bantuannya “Dompet Contoh”.",
         original=True,
         reason="Found by the reference in the subject; sender not verified",
     ),
@@ -173,7 +173,7 @@ def test_it_has_an_expectation_for_every_file_of_the_corpus():
 def thread(settings, agent, lead):
     """GP-7K3M9Q: Andi's pending ticket, an agent's reply to him (and its Message-ID), his
     receipt, a staff notification, and his husband as a CC."""
-    settings.EMAIL_MESSAGE_ID_DOMAIN = "help.gopay.test"
+    settings.EMAIL_MESSAGE_ID_DOMAIN = "help.wallet.test"
     andi = ContactFactory(email="andi@example.net", name="Andi Pratama", language="id")
     ticket = TicketFactory(
         reference=REFERENCE, requester=andi, status=Ticket.Status.PENDING_CUSTOMER, language="id"
@@ -328,8 +328,8 @@ def test_it_records_whom_the_customer_copied(thread):
         (CORPUS / "new_ticket_en.eml")
         .read_bytes()
         .replace(
-            b"To: GoPay Help <payments@helpdesk.localhost>",
-            b"To: GoPay Help <payments@helpdesk.localhost>\nCc: Anna Tan <anna@example.org>, "
+            b"To: Example Wallet <payments@helpdesk.localhost>",
+            b"To: Example Wallet <payments@helpdesk.localhost>\nCc: Anna Tan <anna@example.org>, "
             b"refunds@helpdesk.localhost",
         )
     )

@@ -1,5 +1,5 @@
 """Which ticket changes write which notifications, in the same transaction, published after
-commit, once per cause (DESIGN.md section 7)."""
+commit, once per cause (docs/design.md section 7)."""
 
 import pytest
 from django.core import mail

@@ -16,17 +16,17 @@ def _message(headers: str):
     [
         # Gmail
         '<div dir="ltr">Sudah masuk, terima kasih!</div><br><div class="gmail_quote">'
-        '<div class="gmail_attr">Pada tanggal Sen, 23 Nov 2026 pukul 10.02 GoPay Help &lt;'
+        '<div class="gmail_attr">Pada tanggal Sen, 23 Nov 2026 pukul 10.02 Example Wallet &lt;'
         'help@helpdesk.localhost&gt; menulis:<br></div><blockquote class="gmail_quote">'
         "Apakah dananya sudah masuk?</blockquote></div>",
         # Outlook on the web
         '<div>Sudah masuk, terima kasih!</div><hr style="display:inline-block;width:98%">'
-        '<div id="divRplyFwdMsg"><b>Dari:</b> GoPay Help &lt;help@helpdesk.localhost&gt;<br>'
+        '<div id="divRplyFwdMsg"><b>Dari:</b> Example Wallet &lt;help@helpdesk.localhost&gt;<br>'
         "<b>Dikirim:</b> Senin, 23 November 2026 10.02<br><b>Perihal:</b> Re: dana</div>"
         "<div>Apakah dananya sudah masuk?</div>",
         # Apple Mail
         '<html><body><div>Sudah masuk, terima kasih!</div><div><br><blockquote type="cite">'
-        "<div>Pada 23 Nov 2026, pukul 10.02, GoPay Help menulis:</div><div>Apakah dananya "
+        "<div>Pada 23 Nov 2026, pukul 10.02, Example Wallet menulis:</div><div>Apakah dananya "
         "sudah masuk?</div></blockquote></div></body></html>",
     ],
     ids=["gmail", "outlook", "apple"],
@@ -50,7 +50,7 @@ def test_it_keeps_paragraphs_and_lists_of_html_and_drops_styles_and_scripts():
     ("text", "expected"),
     [
         ("Thanks!\n\nOn Mon, 23 Nov 2026 at 10:02, Help <h@x> wrote:\n> old", "Thanks!"),
-        ("Thanks!\n\nOn Mon, 23 Nov 2026 at 10:02, GoPay Help <\nh@x> wrote:\n> old", "Thanks!"),
+        ("Thanks!\n\nOn Mon, 23 Nov 2026 at 10:02, Example <\nh@x> wrote:\n> old", "Thanks!"),
         ("Makasih\n\nPada Sen, 23 Nov 2026 10.02, Help <h@x> menulis:\n> lama", "Makasih"),
         ("谢谢\n\n在 2026年11月23日，10:02，Help <h@x> 写道：\n> 旧", "谢谢"),
         ("谢谢\n\nHelp <h@x> 于2026年11月23日周一 10:02写道：\n> 旧", "谢谢"),

@@ -78,11 +78,11 @@ def test_one_statement_writing_messages_of_several_tickets_updates_each(as_agent
     first, second = TicketFactory(queue=payments), TicketFactory(queue=payments)
 
     Message.objects.bulk_create(
-        Message(ticket=ticket, author_type="agent", kind="internal", body=f"Gopay {word}")
+        Message(ticket=ticket, author_type="agent", kind="internal", body=f"Dompet {word}")
         for ticket, word in ((first, "pertama"), (second, "kedua"))
     )
 
-    assert found(as_agent, "gopay") == [second.reference, first.reference]
+    assert found(as_agent, "dompet") == [second.reference, first.reference]
     assert found(as_agent, "kedua") == [second.reference]
 
 

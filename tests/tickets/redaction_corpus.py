@@ -1181,10 +1181,10 @@ SECRETS: list[Secret] = [
     ),
     Secret(
         "id",
-        "OTP GoPay sy 445566 kebuka sm org lain",
+        "OTP dompet sy 445566 kebuka sm org lain",
         "otp",
         ("445566",),
-        ("OTP GoPay sy", "kebuka sm org lain"),
+        ("OTP dompet sy", "kebuka sm org lain"),
     ),
     Secret(
         "id",
@@ -1418,7 +1418,7 @@ SECRETS: list[Secret] = [
     ),
     # PINs
     Secret(
-        "id", "PIN GoPay saya 112233 diblokir", "pin", ("112233",), ("PIN GoPay saya", "diblokir")
+        "id", "PIN dompet saya 112233 diblokir", "pin", ("112233",), ("PIN dompet saya", "diblokir")
     ),
     Secret(
         "id",
@@ -1697,7 +1697,7 @@ SECRETS: list[Secret] = [
         ("sandi", "tolong diganti"),
     ),
     Secret("id", "PASSWORD: Indonesia2026!", "password", ("Indonesia2026!",), ("PASSWORD",)),
-    Secret("id", "pwd gopay_123 ga bisa", "password", ("gopay_123",), ("pwd", "ga bisa")),
+    Secret("id", "pwd dompet_123 ga bisa", "password", ("dompet_123",), ("pwd", "ga bisa")),
     Secret(
         "id",
         "passwordnya Mantap$99 udh bener",
@@ -1896,6 +1896,10 @@ SECRETS: list[Secret] = [
 ]
 
 UNTOUCHED: list[Untouched] = [
+    # A number before a negated keyword is no code (a sender's name may stand there, not "not")
+    Untouched("en", "500000 is not OTP, it is the amount", "amount before a negated keyword"),
+    Untouched("id", "nominal 500000 itu bukan OTP ya", "amount before a negated keyword"),
+    Untouched("id", "250000 adalah tidak kode OTP", "amount before a negated keyword"),
     # References: transactions, tickets, invoices, orders
     Untouched(
         "id", "Transaksi TRX-20261121-8F3K2Q gagal tapi saldo kepotong", "transaction reference"
@@ -2014,7 +2018,7 @@ UNTOUCHED: list[Untouched] = [
     Untouched(
         "id", "kode verifikasi ga masuk2 ke 0812 3456 7890", "code keyword, then a spaced phone"
     ),
-    Untouched("id", "PIN GoPay kok minta 6 angka?", "count"),
+    Untouched("id", "PIN dompet kok minta 6 angka?", "count"),
     Untouched("id", "password terakhir diganti tahun 2023", "year after tahun"),
     Untouched("id", "OTP masuk pukul 14:05 WIB", "time after pukul"),
     Untouched("id", "CVV 3 angka di belakang kartu kan?", "count"),
@@ -2066,7 +2070,7 @@ UNTOUCHED: list[Untouched] = [
     # Keywords without a secret
     Untouched("id", "password saya lupa", "keyword only"),
     Untouched("id", "lupa kata sandi", "keyword only"),
-    Untouched("id", "kode promo GOPAY50 ga bisa dipakai", "promo code is not a secret"),
+    Untouched("id", "kode promo DOMPET50 ga bisa dipakai", "promo code is not a secret"),
     Untouched("id", "kode pos 40115 sesuai alamat", "postal code, 'kode' alone is no keyword"),
     Untouched("id", "KTP sy hilang, gimana cara verifikasi?", "keyword only"),
     Untouched("id", "CVV kartu sy ga kebaca", "keyword only"),

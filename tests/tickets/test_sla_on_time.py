@@ -1,6 +1,6 @@
 """SLA events on time, in real time: beat sends the sweep every SLA_SWEEP_SECONDS (5) and a
 worker runs it, so a one-minute target's warning (at 50%) and breach fire within 15 seconds of
-their due times (DESIGN.md section 6). Takes about 70 seconds: the minute has to pass."""
+their due times (docs/design.md section 6). Takes about 70 seconds: the minute has to pass."""
 
 import os
 from datetime import timedelta

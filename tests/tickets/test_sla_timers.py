@@ -1,4 +1,4 @@
-"""Every row of the metric table (DESIGN.md section 6, sla/engine.py), driven through the
+"""Every row of the metric table (docs/design.md section 6, sla/engine.py), driven through the
 real services: each case is a list of steps after create_ticket and the timers it must leave."""
 
 from datetime import timedelta

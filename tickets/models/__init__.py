@@ -2,7 +2,7 @@
 
 Case-insensitive matching has one spelling: `field__lower=value.lower()`, LOWER(field) = value,
 which the functional indexes on LOWER(email) serve. (`__iexact` compiles to UPPER(...) = UPPER(...)
-on PostgreSQL, which no index here serves: a scan of the whole table; tests/test_lookups.py
+on PostgreSQL, which no index here serves: a scan of the whole table; tests/test_write_costs.py
 keeps it out of the code.)
 """
 

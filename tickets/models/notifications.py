@@ -1,4 +1,5 @@
-"""The notification outbox, agents' notification preferences, inbound email (DESIGN.md section 7).
+"""The notification outbox, agents' notification preferences, inbound email (docs/design.md
+section 7).
 
 Code that writes and delivers these rows lives in notifications/.
 """

@@ -1,5 +1,5 @@
 """SLA configuration (calendars, policies, targets, escalation ladders) and the timers that run
-against it (DESIGN.md section 6). The arithmetic lives in sla/, the rules for when a timer
+against it (docs/design.md section 6). The arithmetic lives in sla/, the rules for when a timer
 starts, stops and breaches in sla/engine.py and sla/sweep.py."""
 
 from datetime import time

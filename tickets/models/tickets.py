@@ -130,7 +130,7 @@ class TicketQuerySet(models.QuerySet):
             return self.filter(queue_id__in=queue_ids_visible_to(user))
         return self.filter(requester__user=user)
 
-    # SLA (DESIGN.md section 6). `sla_due_at` is the ticket's next deadline, kept by the SLA
+    # SLA (docs/design.md section 6). `sla_due_at` is the ticket's next deadline, kept by the SLA
     # engine in the same transaction as its timers; rows show each deadline separately through
     # with_sla_timers() and sla.deadlines.running_deadlines().
 
@@ -177,7 +177,7 @@ class Ticket(models.Model):
 
     OPEN_STATUSES = OPEN_STATUSES
 
-    # DESIGN.md section 5. Closing from anything but resolved happens only through a merge.
+    # docs/design.md section 5. Closing from anything but resolved happens only through a merge.
     TRANSITIONS = {
         Status.NEW: {Status.OPEN, Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.RESOLVED},
         Status.OPEN: {Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.RESOLVED},

@@ -53,7 +53,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    # createsuperuser (`make admin`) asks for the name too, shown to colleagues and customers.
+    REQUIRED_FIELDS: list[str] = ["name"]
 
     class Meta:
         verbose_name = _("user")

@@ -5,8 +5,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from branding.models import ONLY_ROW, Brand
 from helpdesk.demo_data import (
     DEMO_ANNOUNCEMENT,
+    DEMO_BRAND,
     DEMO_CANNED,
     DEMO_CONTACTS,
     DEMO_MEMBERSHIPS,
@@ -42,12 +44,17 @@ class Command(BaseCommand):
     help = "Load demo queues, users and tickets. Safe to run again: it only adds what is missing."
 
     def handle(self, *args, **options) -> None:
+        tickets_before = Ticket.objects.count()
         ensure_default_queues(Queue, Category)
         sla = ensure_default_sla()
+        # First, so the demo's emails carry it; only when no brand was set (an admin's own
+        # brand survives a second run).
+        Brand.objects.get_or_create(pk=ONLY_ROW, defaults=DEMO_BRAND)
         users = self.ensure_users()
         self.ensure_memberships(users)
         contacts = self.ensure_contacts(users)
-        created = sum(self.ensure_ticket(spec, users, contacts) for spec in DEMO_TICKETS)
+        for spec in DEMO_TICKETS:
+            self.ensure_ticket(spec, users, contacts)
         self.ensure_ratings()
         for title, language, queue_slug, body in DEMO_CANNED:
             CannedResponse.objects.get_or_create(
@@ -61,11 +68,13 @@ class Command(BaseCommand):
         Announcement.objects.get_or_create(
             message_en=DEMO_ANNOUNCEMENT["message_en"], defaults=DEMO_ANNOUNCEMENT
         )
-        ensure_demo_notifications()
+        ensure_demo_notifications()  # among them an email that opens a ticket
+        tickets = Ticket.objects.count()
+        added = f"{tickets - tickets_before} added" if tickets > tickets_before else "none added"
         self.stdout.write(
-            f"Demo data ready: {Queue.objects.count()} queues, {Ticket.objects.count()} tickets "
-            f"({created} new). SLA: {sla.policies_created} policies and {sla.holidays_added} "
-            f"holidays added, {sla.tickets_backfilled} older tickets given timers."
+            f"Demo data ready: {Queue.objects.count()} queues, {tickets} tickets ({added}). "
+            f"SLA: {sla.policies_created} policies and {sla.holidays_added} holidays added, "
+            f"{sla.tickets_backfilled} older tickets given timers."
         )
         self.print_logins()
         call_command("seed_faq", stdout=self.stdout)

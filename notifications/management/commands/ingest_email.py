@@ -1,4 +1,4 @@
-"""Read one RFC 822 email on stdin and turn it into a ticket or a reply (DESIGN.md section 7).
+"""Read one RFC 822 email on stdin and turn it into a ticket or a reply (docs/design.md section 7).
 
 For a mail server's pipe (README "Notifications and email" has the Postfix lines). The exit code
 is what the mail server acts on (sysexits.h):
