@@ -7,8 +7,11 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from privacy import erasure
         from tickets import reactions
 
-        from . import webhooks
+        from . import privacy, webhooks
 
         reactions.subscribe(webhooks.on_ticket_event)
+        # What the API keeps about a customer's tickets goes when the customer is erased.
+        erasure.on_erasure(privacy.forget_tickets)

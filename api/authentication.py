@@ -12,10 +12,11 @@ from datetime import timedelta
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from tickets import links
+from tickets import links, second_factor
 from tickets.access import Viewer
 from tickets.models import Ticket
 
@@ -86,6 +87,19 @@ class GuestLinkAuthentication(authentication.BaseAuthentication):
         return 'GuestLink realm="api"'
 
 
+class SessionAuthentication(authentication.SessionAuthentication):
+    """The browser's session, unless it is a staff member's that still owes its second factor
+    (STAFF_TWO_FACTOR): such a session reads and changes nothing here, as on the staff pages."""
+
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        if found is not None and second_factor.pending(found[0]) is not None:
+            raise exceptions.AuthenticationFailed(
+                _("Finish signing in: enter the code from your authenticator app first.")
+            )
+        return found
+
+
 def viewer_of(request) -> Viewer:
     """The access.Viewer of an API request: its user, plus the ticket a guest link grants."""
     if isinstance(request.auth, GuestGrant):
@@ -121,3 +135,7 @@ class GuestLinkScheme(OpenApiAuthenticationExtension):
             "to an anonymous ticket creation), sent as `Authorization: GuestLink <token>`. "
             "It opens that one ticket.",
         }
+
+
+class VerifiedSessionScheme(SessionScheme):
+    target_class = "api.authentication.SessionAuthentication"

@@ -612,3 +612,32 @@ class FaqFeedbackOutSerializer(serializers.Serializer):
     helpful = serializers.BooleanField()
     comment = serializers.CharField(allow_blank=True)
     language = serializers.CharField()
+
+
+# Customers' personal data (privacy): export and erasure.
+
+
+class ErasureSerializer(Input):
+    reason = serializers.CharField(
+        max_length=500,
+        help_text="Why (e.g. the ticket of the customer's request); kept in the audit log. "
+        "Do not write the customer's name or address here.",
+    )
+    open_tickets = serializers.ChoiceField(
+        choices=["close", "keep_open"],
+        required=False,
+        help_text="Required when the customer has open tickets: `close` closes them with an "
+        "internal note, `keep_open` keeps them open without the personal data.",
+    )
+
+
+class ErasureOutSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(help_text="The contact's id.")
+    already_erased = serializers.BooleanField(
+        help_text="True when the customer had been erased before: nothing was changed."
+    )
+    erased_at = serializers.DateTimeField()
+    tickets = serializers.IntegerField(help_text="Tickets anonymised by this call.")
+    closed = serializers.IntegerField(help_text="Open tickets closed by this call.")
+    kept_open = serializers.IntegerField(help_text="Open tickets kept open, anonymised.")
+    detail = serializers.CharField(help_text="What happened, in words.")

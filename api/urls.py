@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import problems
-from .views import accounts, faq, tickets
+from .views import accounts, customers, faq, tickets
 
 DOCS_POLICY = csp_update(
     {"script-src": [csp.UNSAFE_INLINE], "style-src": [csp.UNSAFE_INLINE], "worker-src": ["blob:"]}
@@ -36,6 +36,16 @@ v1 = [
         "tickets/<str:reference>/attachments/<int:attachment_id>/",
         tickets.AttachmentDownload.as_view(),
         name="ticket-attachment",
+    ),
+    path(
+        "customers/<int:customer_id>/export/",
+        customers.CustomerExport.as_view(),
+        name="customer-export",
+    ),
+    path(
+        "customers/<int:customer_id>/erasure/",
+        customers.CustomerErasure.as_view(),
+        name="customer-erasure",
     ),
     path("faq/categories/", faq.FaqCategories.as_view(), name="faq-categories"),
     path("faq/articles/", faq.FaqArticles.as_view(), name="faq-articles"),

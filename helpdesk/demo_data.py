@@ -5,6 +5,9 @@ body, details, final status, age in hours, assignee key or None, and the agent's
 """
 
 DEMO_PASSWORD = "demo-pass-2026"
+# The demo staff's authenticator key (base32, as apps take it): a second factor everyone knows,
+# for the demo only. `python manage.py demo_totp` prints its current code.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 # key: (email, name, role groups, is_staff, is_superuser, language)
 DEMO_USERS = {

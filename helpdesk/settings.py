@@ -17,6 +17,7 @@ from zoneinfo import available_timezones
 import csp.constants as csp
 import environ
 import phonenumbers
+from celery.schedules import crontab
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
@@ -163,8 +164,9 @@ if not SITE_URL.startswith(("http://", "https://")):
     fail("SITE_URL", f"must start with http:// or https://, not {SITE_URL!r}.")
 
 INSTALLED_APPS = [
-    # Django's admin, with the sign-in rate-limited per address (helpdesk/admin_site.py).
-    "helpdesk.admin_site.HelpdeskAdminConfig",
+    # Django's admin, with the sign-in rate-limited per address and the staff's second factor
+    # (helpdesk/admin_site.py).
+    "helpdesk.admin_config.HelpdeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -180,15 +182,23 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "csp",
+    # Staff's second factor (README "Security"): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "phonenumber_field",
     "helpdesk",
     "tickets",
     "branding",
+    # Who read what (README "Security"): below every app that records, above tickets.
+    "audit",
     # After tickets, in this order: a ticket change updates its SLA timers before the
     # notifications it causes read them (each subscribes in its ready()).
     "sla",
     "notifications",
     "faq",
+    # Retention, export and erasure of personal data (README "Personal data").
+    "privacy",
     "api",
     "portal",
     "staff",
@@ -207,9 +217,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave its second factor.
+    "django_otp.middleware.OTPMiddleware",
     "tickets.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "staff.middleware.StaffIdleTimeoutMiddleware",
+    # A staff session that still owes its second factor opens nothing but that step.
+    "staff.middleware.StaffTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -289,6 +303,16 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 3600, minimum=300)
 # Staff (agents, leads, admins) are signed out after this many hours without a request.
 STAFF_IDLE_TIMEOUT_HOURS = env_int("STAFF_IDLE_TIMEOUT_HOURS", 8, minimum=1)
+# Who signs in with a second factor (an authenticator app's code, or a recovery code) after the
+# password: "required" every agent, lead and admin; "leads" leads and admins, agents who set one
+# up; "off" nobody (README "Security").
+STAFF_TWO_FACTOR = env_str("STAFF_TWO_FACTOR", "leads").strip().lower()
+if STAFF_TWO_FACTOR not in ("required", "leads", "off"):
+    fail("STAFF_TWO_FACTOR", f"must be required, leads or off, not {STAFF_TWO_FACTOR!r}.")
+# After n wrong codes in a row the next is refused for 2^(n-1) seconds (django-otp), per device;
+# the code step is also limited per client address (staff/two_factor.py).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Internationalisation
 
@@ -562,7 +586,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiKeyAuthentication",
         "api.authentication.GuestLinkAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # DRF's, refusing a staff session that owes its second factor.
+        "api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
@@ -699,6 +724,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "api.tasks.sweep_webhooks_task",
         "schedule": 60,
         "options": {"expires": 55, "expire_seconds": 55},
+    },
+    # Retention of personal data (privacy/retention.py): files, texts and audit rows past the
+    # periods set in the admin. Daily at 02:30 server time; it continues in follow-up tasks
+    # when one run is not enough, and a day's run that never started is dropped.
+    "retention": {
+        "task": "privacy.tasks.apply_retention_task",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 23 * 3600, "expire_seconds": 23 * 3600},
     },
 }
 

@@ -4,7 +4,7 @@ from django.urls import path
 from notifications import views as notifications
 from tickets import converters  # noqa: F401 (registers <ref:...>)
 
-from . import accounts
+from . import accounts, privacy
 from . import views as portal
 
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("t/<str:token>/", portal.ticket_link, name="ticket-link"),
     path("requests/", portal.my_requests, name="my-requests"),
+    path("requests/personal-data/", privacy.personal_data_request, name="personal-data-request"),
     path("language/", accounts.set_language, name="set-language"),
     # Notifications and email
     path("inbound/email/", notifications.inbound_email, name="inbound-email"),

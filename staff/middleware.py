@@ -1,4 +1,5 @@
-"""The staff's sessions end after STAFF_IDLE_TIMEOUT_HOURS without a request."""
+"""The staff's sessions end after STAFF_IDLE_TIMEOUT_HOURS without a request, and open nothing
+before their second factor (STAFF_TWO_FACTOR)."""
 
 import time
 
@@ -6,10 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
 
-from tickets import roles
+from tickets import roles, second_factor
+
+from .two_factor import step_url
 
 
 class StaffIdleTimeoutMiddleware:
@@ -41,3 +46,48 @@ class StaffIdleTimeoutMiddleware:
             if last_seen is None or now - last_seen > self.WRITE_EVERY_SECONDS:
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+class StaffTwoFactorMiddleware:
+    """A signed-in staff member who owes their second factor (tickets/second_factor.py) reaches
+    only the code step or the set-up page, signing out and the language switch: every other page
+    (staff, admin, help centre, htmx and JSON endpoints) sends them there. The API answers for
+    itself (api/authentication.py refuses such a session; API keys are not sessions). Goes
+    after OTPMiddleware, StaffIdleTimeoutMiddleware and HtmxMiddleware."""
+
+    OPEN = frozenset(
+        {
+            "staff-two-factor-code",
+            "staff-two-factor-enrol",
+            "staff-login",
+            "staff-logout",
+            "logout",
+            "admin:logout",
+            "set-language",
+            "healthz",
+        }
+    )
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if settings.STAFF_TWO_FACTOR == second_factor.OFF:
+            return None
+        match = request.resolver_match
+        if match.view_name in self.OPEN or "api" in match.namespaces:
+            return None
+        step = second_factor.pending(request.user)
+        if step is None:
+            return None
+        if request.method == "GET":
+            back = request.get_full_path()
+        else:
+            back = reverse("admin:index" if "admin" in match.namespaces else "staff-dashboard")
+        target = step_url(step, back)
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(target)
+        return redirect(target)

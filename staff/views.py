@@ -29,10 +29,11 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
+import audit
 from faq.deflection import deflection_report
 from sla import deadlines as sla_deadlines
 from sla.reports import attainment
-from tickets import assignment, canned, presence, roles, services
+from tickets import assignment, canned, presence, roles, second_factor, services
 from tickets.access import Viewer, get_attachment_for, get_ticket_for
 from tickets.attachments import attachment_response
 from tickets.events import Conflict, check_version, version_of
@@ -51,6 +52,7 @@ from tickets.models import (
 from tickets.services import Actor, ServiceError
 
 from . import queue as staff_queue
+from . import two_factor
 
 
 def staff_required(view):
@@ -85,6 +87,14 @@ class StaffLoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         return reverse("staff-dashboard")
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        # Signed in with the password; the second factor comes next when one is owed.
+        step = second_factor.pending(self.request.user)
+        if step is not None:
+            return redirect(two_factor.step_url(step, self.get_success_url()))
+        return response
 
 
 # Dashboard
@@ -194,6 +204,16 @@ def email_delivery() -> dict:
 @staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     form, page = staff_queue.page_of(request.user, request.GET)
+    polled = request.htmx and request.htmx.target == "queue-rows"
+    if page is not None and form.cleaned_data["q"] and not polled:
+        # A search the agent asked for (each page of it), one row for all its results; not
+        # the open page refreshing itself every 30 s. Filters without words are no search.
+        audit.record(
+            request,
+            audit.Kind.SEARCH,
+            count=len(page.rows),
+            detail=_search_detail(form.cleaned_data),
+        )
     context = {
         "form": form,
         "page": page,
@@ -204,9 +224,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         "queues": list(staff_queue._queues_of(request.user)),  # the filter, sidebar, bulk move
         "bulk_form": BulkForm(user=request.user),
     }
-    if request.htmx and request.htmx.target == "queue-rows":
+    if polled:
         return render(request, "staff/_queue_rows.html", context)
     return render(request, "staff/queue.html", context)
+
+
+def _search_detail(filters: dict) -> str:
+    """The words searched and the queue searched in (audit.record redacts and truncates)."""
+    where = filters["queue"].slug if filters["queue"] else "my queues"
+    return f"q={filters['q']} in {where}" + (" (next page)" if filters["after"] else "")
 
 
 def _without(query, *names) -> str:
@@ -455,7 +481,11 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra) -> dict:
 @staff_required
 def ticket_page(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = get_ticket_for(Viewer(request.user), reference)
-    return render(request, "staff/ticket.html", _ticket_context(request, ticket))
+    response = render(request, "staff/ticket.html", _ticket_context(request, ticket))
+    # The page as opened is the read; the parts htmx redraws after an action and the presence
+    # ping that keeps it open are not recorded again.
+    audit.record(request, audit.Kind.TICKET_VIEW, ticket=ticket)
+    return response
 
 
 def _refresh(request: HttpRequest, ticket: Ticket, *, status: int = 200, **extra) -> HttpResponse:
@@ -686,7 +716,16 @@ def ping(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_required
 def attachment(request: HttpRequest, reference: str, attachment_id: int):
-    return attachment_response(get_attachment_for(Viewer(request.user), reference, attachment_id))
+    found = get_attachment_for(Viewer(request.user), reference, attachment_id)
+    response = attachment_response(found)  # 404 if the file is gone: nothing was read
+    audit.record(
+        request,
+        audit.Kind.ATTACHMENT_DOWNLOAD,
+        ticket=found.ticket,
+        attachment_id=found.pk,
+        detail=found.original_name,
+    )
+    return response
 
 
 # Reports (leads and admins)

@@ -113,6 +113,13 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    """Staff sign in without a second factor (client.force_login everywhere); the tests of
+    two-step sign-in (tests/staff/test_two_factor.py) turn STAFF_TWO_FACTOR on."""
+    settings.STAFF_TWO_FACTOR = "off"
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery():
     # Tasks run inline unless a test asks for the real worker (live_worker below).
     celery_app.conf.task_always_eager = True

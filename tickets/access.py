@@ -49,6 +49,8 @@ def tickets_for(viewer: Viewer, *, as_customer: bool = False):
     for ticket_id, contact_id in viewer.grants.items():
         granted |= Q(pk=ticket_id, requester_id=contact_id)
         granted |= Q(merged_tickets__pk=ticket_id, requester_id=contact_id)
+    # Grants already in a session end when the requester's data is erased.
+    granted &= Q(requester__erased_at__isnull=True)
     return (visible | Ticket.objects.filter(granted)).distinct()
 
 
@@ -78,11 +80,16 @@ def get_attachment_for(
     attachment = (
         Attachment.objects.filter(pk=attachment_id, ticket=ticket).select_related("message").first()
     )
-    # An internal note's files are for staff only.
-    if attachment is None or (
-        (as_customer or not viewer.is_staff)
-        and attachment.message
-        and attachment.message.is_internal
+    # An internal note's files are for staff only; a removed file (privacy) is no longer there.
+    if (
+        attachment is None
+        or attachment.removed_at is not None
+        or (
+            (as_customer or not viewer.is_staff)
+            and attachment.message
+            and attachment.message.is_internal
+        )
     ):
         raise Http404("No such attachment.")
+    attachment.ticket = ticket  # already loaded: whoever records the download names it
     return attachment

@@ -63,7 +63,12 @@ def read_token(token: str) -> Grant:
     reference, _, check = value.rpartition(".")
     if not reference:
         return _read_legacy(signer, token, expires_at)
-    ticket = Ticket.objects.filter(reference=reference).values_list("pk", "requester_id").first()
+    # A link of an erased requester opens nothing (privacy.erasure voids them all at once).
+    ticket = (
+        Ticket.objects.filter(reference=reference, requester__erased_at__isnull=True)
+        .values_list("pk", "requester_id")
+        .first()
+    )
     if ticket is None or not constant_time_compare(check, _requester_check(*ticket)):
         raise LinkInvalid
     return Grant(ticket[0], ticket[1], expires_at)

@@ -24,7 +24,17 @@ ROLE_PERMISSIONS = {
         "tickets.change_cannedresponse",
         "tickets.delete_cannedresponse",
     ],
-    ADMIN: ["tickets.*", "faq.*", "branding.*", "django_celery_beat.*", "auth.view_group"],
+    # The audit log is read-only for everyone (audit/admin.py); admins may read it.
+    ADMIN: [
+        "tickets.*",
+        "faq.*",
+        "branding.*",
+        "django_celery_beat.*",
+        "auth.view_group",
+        "audit.view_auditentry",
+        # Retention periods (privacy/models.py).
+        "privacy.*",
+    ],
 }
 
 

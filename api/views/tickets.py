@@ -24,6 +24,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+import audit
 from faq.deflection import record_ticket_submitted
 from tickets import assignment, links, services
 from tickets.access import get_attachment_for, get_ticket_for, tickets_for
@@ -40,6 +41,7 @@ from ..filtering import (
     StrictOrderingFilter,
     UtcDateTimeFilter,
 )
+from ..models import ApiKey
 from ..pagination import Cursor
 from ..permissions import ApiKeyScope, IsAuthenticatedOrGuest, IsStaff
 from ..problems import PreconditionFailed
@@ -123,6 +125,13 @@ def is_staff_viewer(request) -> bool:
 
 def serializer_context(request, **extra) -> dict:
     return {"request": request, "staff": is_staff_viewer(request), **extra}
+
+
+def record_read(request, kind: str = audit.Kind.API_READ, **what) -> None:
+    """Staff's reads of customer data (an API key acts as its staff owner) go in the audit
+    log, naming the key; a customer's or a guest's reads of their own do not (audit.record)."""
+    key = request.auth.prefix if isinstance(request.auth, ApiKey) else ""
+    audit.record(request, kind, api_key=key, **what)
 
 
 def get_ticket(request, reference: str) -> Ticket:
@@ -310,6 +319,14 @@ class TicketListCreate(generics.ListCreateAPIView):
             )
         return tickets
 
+    def list(self, request, *args, **kwargs) -> Response:
+        response = super().list(request, *args, **kwargs)
+        rows = response.data.get("results", []) if isinstance(response.data, dict) else []
+        record_read(
+            request, count=len(rows), detail=f"ticket list {request.query_params.urlencode()}"
+        )
+        return response
+
     def create(self, request, *args, **kwargs):
         serializer = by_content_type(request, serializers.TicketCreateSerializer)(
             data=request.data, context=self.get_serializer_context()
@@ -407,10 +424,9 @@ class TicketDetail(APIView):
         context = serializer_context(
             request, thread=thread_of(ticket, staff=staff), reference=ticket.reference
         )
-        return Response(
-            serializers.TicketDetailSerializer(ticket, context=context).data,
-            headers={"ETag": etag_of(ticket)},
-        )
+        data = serializers.TicketDetailSerializer(ticket, context=context).data
+        record_read(request, ticket=ticket, detail="ticket")
+        return Response(data, headers={"ETag": etag_of(ticket)})
 
     def patch(self, request, reference: str) -> Response:
         ticket = get_ticket(request, reference)
@@ -497,7 +513,9 @@ class TicketMessages(APIView):
         ticket = get_ticket(request, reference)
         thread = thread_of(ticket, staff=is_staff_viewer(request))
         context = serializer_context(request, reference=ticket.reference)
-        return Response(serializers.MessageSerializer(thread, many=True, context=context).data)
+        data = serializers.MessageSerializer(thread, many=True, context=context).data
+        record_read(request, ticket=ticket, count=len(data), detail="messages")
+        return Response(data)
 
     def post(self, request, reference: str) -> Response:
         ticket = get_ticket(request, reference)
@@ -653,6 +671,7 @@ class TicketAttachments(APIView):
             attachments = attachments.exclude(message__kind=Message.Kind.INTERNAL)
         context = {"reference": ticket.reference}
         data = serializers.AttachmentSerializer(attachments, many=True, context=context).data
+        record_read(request, ticket=ticket, count=len(data), detail="attachments")
         return Response(data)
 
 
@@ -676,4 +695,12 @@ class AttachmentDownload(APIView):
         attachment = get_attachment_for(
             viewer, reference, attachment_id, as_customer=not viewer.is_staff
         )
-        return attachment_response(attachment)
+        response = attachment_response(attachment)
+        record_read(
+            request,
+            audit.Kind.ATTACHMENT_DOWNLOAD,
+            ticket=attachment.ticket,
+            attachment_id=attachment.pk,
+            detail=attachment.original_name,
+        )
+        return response

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from audit.models import AuditEntry
 from tickets.models import Message
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -27,6 +28,9 @@ def test_it_times_each_page_and_prints_equal_query_counts():
     assert "300 tickets" in printed
     # The 57 extra messages were rolled back.
     assert Message.objects.count() == 900
+    # Audited as in production: the pages and searches it read are in the audit log.
+    audited = int(re.search(r"audit log on: ([\d,]+) rows", printed).group(1).replace(",", ""))
+    assert audited == AuditEntry.objects.count() > 0
 
 
 def test_it_refuses_a_database_not_named_for_benchmarks():

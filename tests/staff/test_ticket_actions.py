@@ -58,6 +58,10 @@ def test_the_page_costs_the_same_queries_however_long_the_thread(
     if len(counts) == 2:
         assert counts[2] == counts[40]
     assert len(queries) <= 25
+    # One of them is this read's audit row (audit.record, README "Security"): a single INSERT.
+    assert [q["sql"][:30] for q in queries.captured_queries if "audit_auditentry" in q["sql"]] == [
+        'INSERT INTO "audit_auditentry"'
+    ]
 
 
 def test_a_public_reply_with_files_can_set_the_status(as_agent, ticket, agent):

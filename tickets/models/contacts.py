@@ -29,6 +29,9 @@ class Contact(models.Model):
         related_name="contact",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set when the person's data was erased at their request (privacy.erasure): the row stays,
+    # anonymised, so their tickets keep a requester for reports; their links open nothing.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("contact")

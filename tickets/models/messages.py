@@ -129,6 +129,18 @@ class Attachment(models.Model):
     # words for the agent's warning; empty for a file that had nothing active (tickets/pdfs.py).
     removed_content = models.CharField(_("active content removed"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    # The file was deleted from storage (privacy: retention or erasure); the row stays so the
+    # thread can say so. The database default serves bulk loads that name no value.
+    removed_at = models.DateTimeField(_("file removed"), null=True, blank=True, editable=False)
+    removed_by = models.CharField(
+        _("removed by"),
+        max_length=10,
+        choices=[("retention", _("Retention")), ("erasure", _("Erasure"))],
+        blank=True,
+        db_default="",
+        default="",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("attachment")
@@ -137,3 +149,7 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None

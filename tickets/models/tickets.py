@@ -269,6 +269,9 @@ class Ticket(models.Model):
     # The soonest due time of the running SLA timers (overdue ones included), NULL without one.
     # Written only by sla.engine; it makes "sort by next due" an index scan.
     sla_due_at = models.DateTimeField(_("next SLA deadline"), null=True, blank=True, editable=False)
+    # When the texts were replaced and personal details emptied (privacy: retention of closed
+    # tickets, or the requester's erasure); the skeleton stays for reports.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 

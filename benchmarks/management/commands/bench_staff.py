@@ -18,7 +18,11 @@ milliseconds. Then the number of SQL queries for 25 and 100 rows of the queue vi
 ticket with 3 and with 60 messages (inside a transaction rolled back afterwards), which must be
 equal: the page size must not change the query count.
 
-It writes nothing that stays, apart from the generated tickets and the agent's sessions.
+The audit log is on, as in production: each ticket page and each search writes its audit row
+(one INSERT, counted in the SQL queries per request), and the figures include it.
+
+It writes nothing that stays, apart from the generated tickets, the agent's sessions and the
+audit rows of its reads (append-only: the retention purge removes them in time, like any other).
 """
 
 import contextlib
@@ -32,6 +36,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from benchmarks.measure import add_database_arguments, peak_rss_mb, percentile, prepare_database
 from tickets.models import Message, Queue, Ticket, User
 
@@ -82,8 +87,10 @@ class Command(BaseCommand):
             "ticket page": [f"/staff/tickets/{ref}/" for ref in self.references(agent, rng)],
             "dashboard": ["/staff/"],
         }
+        audited_before = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
         results = {name: self.measure(client, urls, rounds) for name, urls in pages.items()}
         counts = self.query_counts(client, agent)
+        audited = AuditEntry.objects.filter(id__gt=audited_before or 0).count()
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Staff workspace benchmark"))
@@ -111,6 +118,9 @@ class Command(BaseCommand):
         self.stdout.write("  SQL queries per request:")
         for label, count in counts.items():
             self.stdout.write(f"    {label:<36}{count:>4}")
+        self.stdout.write(
+            f"  audit log on: {audited:,} rows written (a row per ticket page and per search)"
+        )
         self.stdout.write(f"  process peak RSS: {peak_rss_mb():.0f} MB")
         if counts["queue view, 25 rows"] != counts["queue view, 100 rows"] or (
             counts["ticket page, 3 messages"] != counts["ticket page, 60 messages"]
@@ -179,6 +189,7 @@ class Command(BaseCommand):
         for rows in (25, 100):
             url = f"/staff/queue/?per_page={rows}"
             counts[f"queue view, {rows} rows"] = self.count(client, url)
+        counts["full-text search"] = self.count(client, f"/staff/queue/?q={SEARCHES[0]}&view=all")
         ticket = (
             Ticket.objects.open()
             .filter(queue__memberships__user=agent, requester__isnull=False)

@@ -1,9 +1,11 @@
+from base64 import b32decode
 from datetime import timedelta
 
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from branding.models import ONLY_ROW, Brand
 from helpdesk.demo_data import (
@@ -15,12 +17,13 @@ from helpdesk.demo_data import (
     DEMO_PASSWORD,
     DEMO_RATINGS,
     DEMO_TICKETS,
+    DEMO_TOTP_SECRET,
     DEMO_USERS,
 )
 from notifications.demo import ensure_demo_notifications
 from sla.backfill import rebuild as rebuild_sla_timers
 from sla.defaults import ensure_default_sla
-from tickets import assignment, services
+from tickets import assignment, roles, services
 from tickets.defaults import ensure_default_queues
 from tickets.forms import CATEGORY_FORMS
 from tickets.models import (
@@ -52,6 +55,7 @@ class Command(BaseCommand):
         Brand.objects.get_or_create(pk=ONLY_ROW, defaults=DEMO_BRAND)
         users = self.ensure_users()
         self.ensure_memberships(users)
+        self.ensure_authenticators(users)
         contacts = self.ensure_contacts(users)
         for spec in DEMO_TICKETS:
             self.ensure_ticket(spec, users, contacts)
@@ -104,6 +108,13 @@ class Command(BaseCommand):
                     user=users[key],
                     defaults={"is_lead": is_lead},
                 )
+
+    def ensure_authenticators(self, users: dict[str, User]) -> None:
+        """Every demo staff account signs in with the one documented demo key."""
+        key = b32decode(DEMO_TOTP_SECRET).hex()
+        for user in users.values():
+            if roles.is_staff_member(user) and not TOTPDevice.objects.filter(user=user).exists():
+                TOTPDevice.objects.create(user=user, name="Demo authenticator", key=key)
 
     def ensure_contacts(self, users: dict[str, User]) -> dict:
         siti = users["siti"]
@@ -206,3 +217,7 @@ class Command(BaseCommand):
         for key, (email, _name, groups, *_rest) in DEMO_USERS.items():
             role = groups[0] if groups else "customer"
             self.stdout.write(f"  {role:<9} {email:<20} {where.get(key, '')}")
+        self.stdout.write(
+            f"Staff sign-in code: authenticator key {DEMO_TOTP_SECRET}, "
+            "or the current code from: python manage.py demo_totp"
+        )
