@@ -30,5 +30,6 @@ RUN export SECRET_KEY=build-only-secret-key-not-used-at-run-time-0123456789 \
 
 USER helpdesk
 EXPOSE 8000
-# Bind address, workers and the access log without query strings: deploy/gunicorn.conf.py.
-CMD ["gunicorn", "helpdesk.wsgi", "--config", "deploy/gunicorn.conf.py"]
+# ASGI through gunicorn's uvicorn workers (the staff pages' live WebSocket holds no sync worker);
+# bind address, workers and the access log without query strings: deploy/gunicorn.conf.py.
+CMD ["gunicorn", "helpdesk.asgi:application", "--config", "deploy/gunicorn.conf.py"]

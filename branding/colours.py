@@ -39,6 +39,27 @@ def white_text_contrast(colour: str) -> float:
     return 1.05 / (_luminance(colour) + 0.05)
 
 
+def contrast(colour: str, other: str) -> float:
+    """The WCAG 2 contrast ratio of two colours (#rrggbb): 1 to 21."""
+    darker, lighter = sorted((_luminance(colour), _luminance(other)))
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+# The palest background text in the brand's colour is read on (the staff workspace's page).
+PALEST_BACKGROUND = "#f4f6f8"
+
+
+def readable(colour: str) -> str:
+    """`colour`, darkened in steps of 5% black until text in it on the palest background reads,
+    and so white text on it: itself for any colour the brand settings accept. A colour stored
+    before those checks, or by hand, still gives readable buttons and links."""
+    shade, share = colour, 0.0
+    while contrast(shade, PALEST_BACKGROUND) < MIN_CONTRAST and share < 1:
+        share = round(share + 0.05, 2)
+        shade = mix(colour, "#000000", share)
+    return shade
+
+
 def mix(colour: str, other: str, share: float) -> str:
     """`colour` with `share` (0 to 1) of `other` mixed in."""
     mixed = (
@@ -48,11 +69,14 @@ def mix(colour: str, other: str, share: float) -> str:
 
 
 def shades(colour: str) -> dict[str, str]:
-    """The CSS custom properties static/css/*.css read: the colour, a darker one for hover
-    and pressed states, a pale tint for backgrounds and a light one for borders."""
+    """The CSS custom properties static/css/*.css read: the colour, the colour as readable
+    (white text on it, or text in it, reads: see readable), a darker one for links, hover and
+    pressed states, a pale tint for backgrounds and a light one for borders."""
+    strong = readable(colour)
     return {
         "--brand": colour,
-        "--brand-dark": mix(colour, "#000000", 0.2),
+        "--brand-strong": strong,
+        "--brand-dark": mix(strong, "#000000", 0.2),
         "--brand-light": mix(colour, "#ffffff", 0.9),
         "--brand-line": mix(colour, "#ffffff", 0.65),
     }

@@ -818,6 +818,109 @@ DEMO_CANNED = [
     ),
 ]
 
+# Macros: title -> Macro fields ("queue" and "set_queue" by slug, None for every queue / keep).
+DEMO_MACROS = {
+    "Refund sent: tell the customer and wait": {
+        "language": "en",
+        "queue": "refunds",
+        "description": (
+            "The merchant's refund went out: tell the customer and wait for them to confirm."
+        ),
+        "reply_kind": "public",
+        "reply_body": (
+            "Hi {customer_name}, good news: the refund for {reference} has been sent. It reaches "
+            "your balance within 1-3 working days (7-14 for a bank card). Reply here if it has "
+            "not arrived by then.\n\n{agent_name}"
+        ),
+        "set_status": "pending_customer",
+        "set_priority": 3,
+        "assign": "me",
+        "add_tags": "refund-sent",
+        "remove_tags": "waiting-merchant",
+    },
+    "Dana dikembalikan: kabari pelanggan dan tunggu": {
+        "language": "id",
+        "queue": "refunds",
+        "description": (
+            "Pengembalian dana dari merchant sudah dikirim: kabari pelanggan, lalu tunggu "
+            "konfirmasinya."
+        ),
+        "reply_kind": "public",
+        "reply_body": (
+            "Halo Kak {customer_name}, kabar baik: pengembalian dana untuk {reference} sudah kami"
+            " kirim. Dana masuk ke saldo dalam 1-3 hari kerja (7-14 hari kerja ke kartu bank). "
+            "Balas di sini kalau sampai saat itu belum masuk ya.\n\n{agent_name}"
+        ),
+        "set_status": "pending_customer",
+        "set_priority": 3,
+        "assign": "me",
+        "add_tags": "refund-sent",
+        "remove_tags": "waiting-merchant",
+    },
+    "Ask for the transaction reference": {
+        "language": "en",
+        "queue": None,
+        "description": "Ask for the TRX reference and wait for the customer.",
+        "reply_kind": "public",
+        "reply_body": (
+            "Hi {customer_name}, to check {reference} we need the transaction reference: open "
+            "History in the app, tap the payment and copy the ID that starts with TRX. Please "
+            "never send us your PIN or OTP code.\n\n{agent_name}"
+        ),
+        "set_status": "pending_customer",
+        "set_priority": None,
+        "assign": "",
+        "add_tags": "needs-trx",
+        "remove_tags": "",
+    },
+    "Minta ID transaksi": {
+        "language": "id",
+        "queue": None,
+        "description": "Minta ID transaksi (TRX) dan tunggu balasan pelanggan.",
+        "reply_kind": "public",
+        "reply_body": (
+            "Halo Kak {customer_name}, untuk mengecek {reference} kami perlu ID transaksinya: "
+            "buka Riwayat di aplikasi, pilih transaksinya, lalu salin ID yang diawali TRX. Mohon "
+            "jangan pernah mengirimkan PIN atau kode OTP.\n\n{agent_name}"
+        ),
+        "set_status": "pending_customer",
+        "set_priority": None,
+        "assign": "",
+        "add_tags": "needs-trx",
+        "remove_tags": "",
+    },
+    "索取交易单号": {
+        "language": "zh-hans",
+        "queue": None,
+        "description": "请客户提供交易单号,并等待回复。",
+        "reply_kind": "public",
+        "reply_body": (
+            "{customer_name} 您好,为了核实 {reference},请在应用的“交易记录”中找到该笔交易,复制以 TRX "
+            "开头的交易单号发给我们。请不要向任何人提供您的 PIN 码或验证码。\n\n{agent_name}"
+        ),
+        "set_status": "pending_customer",
+        "set_priority": None,
+        "assign": "",
+        "add_tags": "needs-trx",
+        "remove_tags": "",
+    },
+    "Escalate to the bank team (note)": {
+        "language": "",
+        "queue": "payments",
+        "description": "An internal note, urgent priority, back to the queue for the bank team.",
+        "reply_kind": "internal",
+        "reply_body": (
+            "Needs the bank team: the customer's payment left their balance but the merchant has "
+            "no record. {agent_name}"
+        ),
+        "set_status": "on_hold",
+        "set_priority": 4,
+        "assign": "nobody",
+        "add_tags": "bank-check",
+        "remove_tags": "",
+    },
+}
+
 # The brand of the demo (the admin's Brand page): a wallet that does not exist, named "example
 # wallet" in each language, with addresses under .example and a Jakarta number no line has (no
 # subscriber number there starts with 0).

@@ -164,6 +164,8 @@ if not SITE_URL.startswith(("http://", "https://")):
     fail("SITE_URL", f"must start with http:// or https://, not {SITE_URL!r}.")
 
 INSTALLED_APPS = [
+    # First: `manage.py runserver` serves ASGI (HTTP and the staff pages' live WebSocket).
+    "daphne",
     # Django's admin, with the sign-in rate-limited per address and the staff's second factor
     # (helpdesk/admin_site.py).
     "helpdesk.admin_config.HelpdeskAdminConfig",
@@ -180,6 +182,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
+    # Live updates on the staff pages (staff/live.py, docs/architecture.md "Live updates").
+    "channels",
     "axes",
     "csp",
     # Staff's second factor (README "Security"): authenticator apps and recovery codes.
@@ -196,6 +200,8 @@ INSTALLED_APPS = [
     # notifications it causes read them (each subscribes in its ready()).
     "sla",
     "notifications",
+    # In-app notifications: the staff's bell and notification centre (README "Staff workspace").
+    "inbox",
     "faq",
     # Retention, export and erasure of personal data (README "Personal data").
     "privacy",
@@ -222,6 +228,7 @@ MIDDLEWARE = [
     "tickets.middleware.ProfileLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "staff.middleware.StaffIdleTimeoutMiddleware",
+    "staff.middleware.StaffTimeZoneMiddleware",
     # A staff session that still owes its second factor opens nothing but that step.
     "staff.middleware.StaffTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -237,6 +244,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
+# HTTP plus the staff pages' WebSocket (helpdesk/asgi.py); production serves it with gunicorn's
+# uvicorn workers (deploy/gunicorn.conf.py).
+ASGI_APPLICATION = "helpdesk.asgi.application"
 AUTH_USER_MODEL = "tickets.User"
 AUTHENTICATION_BACKENDS = [
     # Counts failed sign-ins and refuses a locked-out email + address before checking passwords.
@@ -259,6 +269,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branding.context_processors.brand",
+                "inbox.context_processors.unread_notifications",
             ],
         },
     },
@@ -292,6 +303,24 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Live updates (tickets/live.py): Redis pub/sub between the processes when REDIS_URL is set;
+# otherwise process memory (make run's embedded defaults), where only what the web process
+# itself changes reaches its pages and the rest is caught by their polling. Pub/sub channels are
+# shared by every database of a Redis server: the prefix names the database. The timeouts keep a
+# hung Redis from holding up the request whose change is being announced.
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 2, "socket_timeout": 2}],
+                "prefix": f"helpdesk.live.{urlsplit(REDIS_URL).path.strip('/') or '0'}.",
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
 # Passwords and sessions
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -322,6 +351,8 @@ if LANGUAGE_CODE not in dict(LANGUAGES):
     fail("LANGUAGE_CODE", f"must be one of {', '.join(dict(LANGUAGES))}, not {LANGUAGE_CODE!r}.")
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# One date format per language (helpdesk/formats/<locale>/formats.py).
+FORMAT_MODULE_PATH = ["helpdesk.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Jakarta")
 if TIME_ZONE not in available_timezones():
     fail("TIME_ZONE", f"must be an IANA time zone such as Asia/Jakarta, not {TIME_ZONE!r}.")

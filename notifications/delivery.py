@@ -9,6 +9,7 @@ pending row does anything.
 import logging
 import re
 import smtplib
+import zoneinfo
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -68,10 +69,22 @@ def classify(error: BaseException) -> Failure:
     return Failure(not permanent, reason, answered=True)
 
 
+def recipient_zone(notification: Notification) -> zoneinfo.ZoneInfo | None:
+    """An agent reads the times in their email in their own time zone (User.time_zone), as on
+    the staff pages; customers in the site's."""
+    if not notification.is_for_agent or notification.recipient_user_id is None:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(notification.recipient_user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 def build_email(notification: Notification) -> EmailMultiAlternatives:
-    subject, text, html = render_email(
-        notification.template, email_context(notification), notification.language
-    )
+    with timezone.override(recipient_zone(notification)):
+        subject, text, html = render_email(
+            notification.template, email_context(notification), notification.language
+        )
     # Template conditionals leave runs of empty lines behind; a blank line is enough.
     text = re.sub(r"\n{3,}", "\n\n", text.strip("\n")) + "\n"
     message = EmailMultiAlternatives(

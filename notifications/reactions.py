@@ -13,7 +13,9 @@ does.
 - assignee: assigned to the new assignee, unless they took the ticket themselves.
 - customer_replied: customer_replied to the assignee; when unassigned, to the queue's leads
   (agents see unassigned tickets in their queue; leads triage).
-- note, priority, category, queue, tags, csat, redacted: nothing.
+- note: mentioned to the agents its `@mentions` name (tickets/mentions.py: active staff who see
+  the ticket, never the author).
+- priority, category, queue, tags, csat, redacted: nothing.
 SLA warnings, breaches and escalation steps come from the SLA sweep through notify_sla().
 Agents' muted emails (NotificationPreference) are not written at all.
 """
@@ -21,12 +23,12 @@ Agents' muted emails (NotificationPreference) are not written at all.
 from collections.abc import Iterable
 from datetime import datetime
 
+from tickets import assignment, mentions
 from tickets.config_cache import ConfigCache
 from tickets.models import (
     Message,
     Notification,
     NotificationPreference,
-    QueueMembership,
     Ticket,
     TicketEvent,
     User,
@@ -191,17 +193,12 @@ def on_assignee(event: TicketEvent) -> None:
 
 
 def on_customer_replied(event: TicketEvent) -> None:
-    ticket = event.ticket
-    if ticket.assignee_id:
-        agents = [ticket.assignee]
-    else:
-        agents = [
-            membership.user
-            for membership in QueueMembership.objects.filter(
-                queue_id=ticket.queue_id, is_lead=True
-            ).select_related("user")
-        ]
+    agents = assignment.answerable(event.ticket)
     _to_agents(event, Template.CUSTOMER_REPLIED, agents, message=event.data.get("message"))
+
+
+def on_note(event: TicketEvent) -> None:
+    _to_agents(event, Template.MENTIONED, mentions.mentioned_by(event), by=event.actor_name)
 
 
 HANDLERS = {
@@ -212,6 +209,7 @@ HANDLERS = {
     Kind.MERGED: on_merged,
     Kind.ASSIGNEE: on_assignee,
     Kind.CUSTOMER_REPLIED: on_customer_replied,
+    Kind.NOTE: on_note,
 }
 
 

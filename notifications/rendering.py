@@ -202,6 +202,8 @@ def email_context(notification: Notification) -> dict:
         context["link"] = links.link_url(target)
     if template == Template.ASSIGNED:
         context["assigned_by"] = facts.get("by", "")
+    if template == Template.MENTIONED:
+        context["mentioned_by"] = facts.get("by", "")
     if template in (Template.SLA_WARNING, Template.SLA_BREACH, Template.SLA_ESCALATION):
         metric = facts.get("metric", "")
         context["metric"] = SLA_METRICS.get(metric, metric.replace("_", " "))

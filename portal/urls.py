@@ -28,7 +28,8 @@ urlpatterns = [
     path("language/", accounts.set_language, name="set-language"),
     # Notifications and email
     path("inbound/email/", notifications.inbound_email, name="inbound-email"),
-    path("staff/notifications/", notifications.preferences, name="notification-preferences"),
+    # The notification centre is /staff/notifications/ (staff app); emails are chosen here.
+    path("staff/notifications/email/", notifications.preferences, name="notification-preferences"),
     # Accounts
     path("accounts/signup/", accounts.sign_up, name="sign-up"),
     path("accounts/verify/<str:token>/", accounts.verify_email, name="verify-email"),

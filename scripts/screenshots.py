@@ -108,7 +108,7 @@ def capture(browser, base: str, device: str) -> None:
     context.close()
 
 
-def capture_staff(browser, base: str, spoofed: str) -> None:
+def capture_staff(browser, base: str, spoofed: str, sign_in_code) -> None:
     """The agent's side, on a desktop: dashboard, a queue and a ticket (staff-*.png); the
     ticket with a spoofed reply on a desktop and a phone."""
     context = browser.new_context(**VIEWPORTS["desktop"], locale="en-GB")
@@ -126,6 +126,9 @@ def capture_staff(browser, base: str, spoofed: str) -> None:
     page.fill("#id_username", "budi@example.com")
     page.fill("#id_password", "demo-pass-2026")
     page.locator("form.card button[type=submit]").click()
+    if "/login/code/" in page.url:  # the demo staff have an authenticator (seed_demo)
+        page.fill("#id_code", sign_in_code())
+        page.locator("form.card button[type=submit]").click()
     page.wait_for_selector("h1")
     shot("dashboard")
     page.goto(base + "/staff/queue/?queue=payments&view=all")
@@ -136,7 +139,41 @@ def capture_staff(browser, base: str, spoofed: str) -> None:
     unverified("desktop")
     page.set_viewport_size(VIEWPORTS["phone"]["viewport"])
     unverified("phone")
+    page.set_viewport_size(VIEWPORTS["desktop"]["viewport"])
+    capture_workspace(page, base, shot)
     context.close()
+
+
+def capture_workspace(page, base: str, shot) -> None:
+    """The agent workspace's tools: a refund ticket's panel, the picker with a macro's preview,
+    the notification centre, going away, and the ticket page in Chinese."""
+    page.goto(base + "/staff/queue/?queue=refunds&view=all")
+    page.locator("#queue-rows a[href*='/staff/tickets/']").first.click()
+    page.wait_for_selector(".thread")
+    ticket_url = page.url
+    shot("refund-ticket")
+    page.keyboard.press(";")
+    page.fill("#picker-input", "refund")
+    page.wait_for_selector("#picker-list [role=option]")
+    shot("picker")
+    page.locator("#picker-list [role=option]", has_text="Refund").first.click()
+    page.wait_for_selector("#macro-preview", state="attached")
+    page.wait_for_timeout(300)
+    shot("macro-preview")
+    page.goto(base + "/staff/notifications/")
+    shot("notifications")
+    page.goto(base + "/staff/")
+    page.locator("#availability-toggle").click()
+    page.wait_for_selector("#away-dialog[open]")
+    page.screenshot(path=str(OUT / "staff-away.png"))
+    page.keyboard.press("Escape")
+    with page.expect_navigation():
+        page.select_option("#staff-language", "zh-hans")
+    page.goto(ticket_url)
+    page.wait_for_selector(".thread")
+    shot("ticket-zh-hans")
+    with page.expect_navigation():
+        page.select_option("#staff-language", "en")
 
 
 def main() -> int:
@@ -173,7 +210,22 @@ def main() -> int:
                 )
                 for device in VIEWPORTS:
                     capture(browser, base, device)
-                capture_staff(browser, base, spoofed_reference)
+                capture_staff(
+                    browser,
+                    base,
+                    spoofed_reference,
+                    lambda: (
+                        subprocess.run(
+                            [*manage, "demo_totp"],
+                            cwd=ROOT,
+                            env=env,
+                            check=True,
+                            capture_output=True,
+                        )
+                        .stdout.decode()
+                        .strip()
+                    ),
+                )
                 browser.close()
         finally:
             server.terminate()

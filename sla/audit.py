@@ -7,9 +7,8 @@ would react to itself), and the sweep writes thousands at a time. Notifications 
 named functions in notify.py, never off these events.
 """
 
-import functools
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -17,9 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tickets.models import EscalationStep, Message, SLATimer, TicketEvent
-from tickets.models.sla import Metric
-from tickets.models.tickets import Priority
 
+from . import notes
 from .notify import Notice
 
 WARNING = "warning"
@@ -104,88 +102,32 @@ def escalation_note(
     at: datetime,
     tz: ZoneInfo | None = None,
 ) -> Message:
-    """The system's internal note on the ticket for one escalation step (in the site's
-    language; times in the calendar's zone, `tz`)."""
-    phrases = _phrases_for(timer, step)
-    due = timezone.localtime(timer.due_at, tz or timezone.get_default_timezone())
-    lines = [
-        phrases.head
-        % {
-            "level": level,
-            "steps": steps,
-            "metric": phrases.metric,
-            "minutes": timer.target_minutes,
-            "clock": phrases.clock,
-            "due": due.strftime("%a %d %b %H:%M %Z"),
-        },
-        phrases.notify % {"who": phrases.who, "names": ", ".join(recipients) or phrases.nobody},
-        *phrases.actions,
-    ]
+    """The system's internal note on the ticket for one escalation step. Its facts are kept in
+    `data` and put into words for each reader (notes.message_text); `body` is the text in the
+    site's language with times in the calendar's zone, `tz` (None: a target counted around the
+    clock), for search."""
+    facts = notes.escalation_facts(
+        timer, step, level=level, steps=steps, recipients=recipients, business_hours=tz is not None
+    )
     return Message(
         ticket_id=timer.ticket_id,
         kind=Message.Kind.INTERNAL,
         author_type=Message.Author.SYSTEM,
-        body="\n".join(lines),
+        body=notes.escalation_text(facts, tz=tz or timezone.get_default_timezone()),
+        data=facts,
         source=Message.Source.SYSTEM,
         created_at=at,
     )
 
 
-def _phrases_for(timer: SLATimer, step: EscalationStep) -> "_Phrases":
-    return _step_phrases(
+def _phrases_for(timer: SLATimer, step: EscalationStep) -> notes.Phrases:
+    return notes.step_phrases(
         get_language() or "",
         timer.metric,
         timer.calendar_id is not None,
         step.notify,
         step.set_priority,
         str(step.move_to_queue) if step.move_to_queue_id else "",
-    )
-
-
-class _Phrases(NamedTuple):
-    head: str
-    metric: str
-    clock: str
-    notify: str
-    who: str
-    nobody: str
-    actions: tuple[str, ...]
-    step: str
-
-
-@functools.lru_cache(maxsize=512)
-def _step_phrases(
-    language: str,
-    metric: str,
-    business_hours: bool,
-    notify: str,
-    set_priority: int | None,
-    queue: str,
-) -> _Phrases:
-    """The translated words of a step's note and event, worked out once per language and kind
-    of step: a sweep may write ten thousand notes."""
-    who = str(EscalationStep.Notify(notify).label).lower()
-    actions = []
-    describe = [str(_("notify %(who)s") % {"who": who})]
-    if set_priority:
-        priority = Priority(set_priority).label
-        actions.append(_("Raising the priority to %(priority)s.") % {"priority": priority})
-        describe.append(str(_("raise priority to %(p)s") % {"p": priority}))
-    if queue:
-        actions.append(_("Moving the ticket to %(queue)s.") % {"queue": queue})
-        describe.append(str(_("move to %(queue)s") % {"queue": queue}))
-    return _Phrases(
-        head=_(
-            "SLA escalation, step %(level)s of %(steps)s: the %(metric)s target of %(minutes)s "
-            "minutes (%(clock)s) ran out at %(due)s."
-        ),
-        metric=str(Metric(metric).label).lower(),
-        clock=_("business hours") if business_hours else _("around the clock"),
-        notify=_("Notifying %(who)s: %(names)s."),
-        who=who,
-        nobody=_("nobody is set up to receive it"),
-        actions=tuple(actions),
-        step=", ".join(describe),
     )
 
 
@@ -211,6 +153,9 @@ def escalation_event(
             "message": note.pk,
             "set_priority": step.set_priority,
             "move_to_queue": step.move_to_queue_id,
+            # What notes.event_text needs to say the step in the reader's language.
+            "notify": step.notify,
+            "queue_name": str(step.move_to_queue) if step.move_to_queue_id else "",
             **notice.as_data(),
         },
     )

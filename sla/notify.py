@@ -4,7 +4,8 @@ step, the single place where a notification for it is sent.
 Business-hours targets wait for business hours (a breach at 21:00 is told at 08:00 the next
 working day); 24/7 targets are told at once. Each function works out the Notice (the caller
 records it in the step's audit event) and writes it to the notification outbox in the same
-transaction as the step: one Notification per recipient, not sent before `notify_after`, with the
+transaction as the step: one Notification per recipient (and, for warnings and breaches, one
+in-app notice, inbox.reactions.notify_sla), not sent before `notify_after`, with the
 once-only key f"{notice.key}:{user_id}" (a step run twice notifies once).
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from inbox import reactions as inbox
 from notifications import reactions as notifications
 from tickets import roles
 from tickets.models import EscalationStep, QueueMembership, SLATimer, Ticket, User
@@ -148,5 +150,14 @@ def _send(notice: Notice, timer: SLATimer, *, kind: str, level: str | int = "") 
         not_before=notice.notify_after,
         metric=timer.metric,
         due_at=timer.due_at,
+        level=level,
+    )
+    # The bell of the same people (warnings and breaches only), whatever emails they muted.
+    inbox.notify_sla(
+        ticket=timer.ticket,
+        kind=kind,
+        key=notice.key,
+        recipients=notice.recipients,
+        metric=timer.metric,
         level=level,
     )

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from inbox import services as inbox
 from notifications import outbox as notifications
 from tickets.models import EscalationStep, Message, SLATimer, Ticket, TicketEvent, User
 from tickets.services import Actor, change_priority, move_to_queue
@@ -165,7 +166,7 @@ class _Sweep:
     # 1. Warnings
 
     def warn(self, rows: list[tuple[int, int]]) -> None:
-        with transaction.atomic(), notifications.batch():
+        with transaction.atomic(), notifications.batch(), inbox.batch():
             timers = self._locked(rows, status=TimerStatus.RUNNING, next_warning_at__lte=self.now)
             planned = []
             for timer in timers:
@@ -200,7 +201,7 @@ class _Sweep:
         """Mark past-due timers breached. A ladder's first step due at the breach itself (the
         usual "tell the assignee") runs in the same transaction: one lock and one
         compare-and-swap per batch instead of two."""
-        with transaction.atomic(), notifications.batch():
+        with transaction.atomic(), notifications.batch(), inbox.batch():
             timers = self._locked(rows, status=TimerStatus.RUNNING, due_at__lt=self.now)
             planned = []
             for timer in timers:
@@ -244,7 +245,7 @@ class _Sweep:
     # 3. Escalation ladder
 
     def escalate(self, rows: list[tuple[int, int]]) -> None:
-        with transaction.atomic(), notifications.batch():
+        with transaction.atomic(), notifications.batch(), inbox.batch():
             timers = self._locked(
                 rows, status=TimerStatus.BREACHED_RUNNING, next_escalation_at__lte=self.now
             )
@@ -464,7 +465,7 @@ def _act(timer: SLATimer, step: EscalationStep) -> None:
     audit trail follow), in a savepoint: if it fails, the step's note and event still stand."""
 
     try:
-        with transaction.atomic(), notifications.batch():
+        with transaction.atomic(), notifications.batch(), inbox.batch():
             ticket = timer.ticket
             if step.set_priority and step.set_priority > ticket.priority:
                 ticket = change_priority(

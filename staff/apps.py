@@ -6,3 +6,11 @@ class StaffConfig(AppConfig):
 
     name = "staff"
     verbose_name = "Staff workspace"
+
+    def ready(self) -> None:
+        from tickets import reactions
+
+        from . import live
+
+        # Open pages hear of each ticket change once it commits (docs/architecture.md).
+        reactions.subscribe(live.on_ticket_event)

@@ -1,7 +1,9 @@
 """The staff's sessions end after STAFF_IDLE_TIMEOUT_HOURS without a request, and open nothing
 before their second factor (STAFF_TWO_FACTOR)."""
 
+import contextlib
 import time
+import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +11,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -45,6 +48,35 @@ class StaffIdleTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path(), reverse("staff-login"))
             if last_seen is None or now - last_seen > self.WRITE_EVERY_SECONDS:
                 request.session[self.KEY] = now
+        return self.get_response(request)
+
+
+class StaffTimeZoneMiddleware:
+    """Staff pages show times in the agent's own time zone (User.time_zone: an agent in
+    Makassar or Singapore reads deadlines in their local time). Other pages, the API and emails
+    keep the site's zone. Goes after AuthenticationMiddleware."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+        self.prefix = None
+
+    def __call__(self, request):
+        if self.prefix is None:
+            self.prefix = reverse("staff-dashboard")
+        user = getattr(request, "user", None)
+        if (
+            request.path_info.startswith(self.prefix)
+            and user is not None
+            and user.is_authenticated
+            and user.time_zone
+        ):
+            # A zone removed from tzdata since it was saved: the site's zone.
+            with contextlib.suppress(zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+            try:
+                return self.get_response(request)
+            finally:
+                timezone.deactivate()
         return self.get_response(request)
 
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sla import deadlines
+from sla.calendars import Clocks
 from tickets import assignment, roles
 from tickets.models import Category, Message, Queue, Ticket, User, queue_ids_visible_to
 from tickets.models.tickets import sla_timers_prefetch
@@ -286,12 +287,18 @@ def page_of(user: User, data: dict) -> tuple[QueueFilterForm, QueuePage | None]:
         rows = fetch(Ticket.objects.filter(pk__in=ids)) if ids else []
     prefetch_related_objects(rows, "tags", sla_timers_prefetch())
     now = timezone.now()
+    clocks = Clocks()  # each calendar's windows and holidays read once for the page
     priorities, statuses = dict(Ticket.Priority.choices), dict(Ticket.Status.choices)
     for row in rows:
         row.priority_label, row.status_label = priorities[row.priority], statuses[row.status]
-        row.deadlines = deadlines.running_deadlines(row, now=now)
+        row.deadlines = deadlines.running_deadlines(row, now=now, clocks=clocks)
         row.sla_colour = deadlines.worst_colour(row.deadlines)
         row.next_deadline = deadlines.describe(row.deadlines[0]) if row.deadlines else ""
+        # The narrow column shows what is left; the metric and due date are in its title too.
+        row.next_deadline_short = (
+            deadlines.describe(row.deadlines[0], with_label=False) if row.deadlines else ""
+        )
+        row.next_due_at = row.deadlines[0].due_at if row.deadlines else None
     next_cursor = None
     if len(rows) > per_page:
         rows = rows[:per_page]

@@ -3,8 +3,9 @@ from django.urls import path
 
 from tickets import converters  # noqa: F401 (registers <ref:...>)
 
-from . import customers, two_factor
+from . import availability, customers, inbox, macros, two_factor
 from . import views as staff
+from .my_settings import my_settings
 
 urlpatterns = [
     path("login/", staff.StaffLoginView.as_view(), name="staff-login"),
@@ -17,8 +18,23 @@ urlpatterns = [
     path("queue/bulk/", staff.bulk, name="staff-bulk"),
     path("views/", staff.save_view, name="staff-save-view"),
     path("views/<int:view_id>/delete/", staff.delete_view, name="staff-delete-view"),
-    path("availability/", staff.availability, name="staff-availability"),
+    path("availability/", availability.availability, name="staff-availability"),
+    path("availability/away/", availability.away, name="staff-away"),
+    path("availability/undo/", availability.undo_away, name="staff-availability-undo"),
     path("reports/", staff.reports, name="staff-reports"),
+    path("notifications/", inbox.notification_centre, name="staff-notifications"),
+    path("notifications/count/", inbox.unread_count, name="staff-notifications-count"),
+    path("notifications/read/", inbox.mark_all_read, name="staff-notifications-read"),
+    path(
+        "notifications/<int:notification_id>/",
+        inbox.open_notification,
+        name="staff-notification-open",
+    ),
+    path("settings/", my_settings, name="staff-my-settings"),
+    path("macros/", macros.macro_list, name="staff-macros"),
+    path("macros/new/", macros.macro_edit, name="staff-macro-new"),
+    path("macros/<int:macro_id>/", macros.macro_edit, name="staff-macro-edit"),
+    path("macros/<int:macro_id>/active/", macros.macro_active, name="staff-macro-active"),
     path("customers/<int:contact_id>/", customers.customer_page, name="staff-customer"),
     path(
         "customers/<int:contact_id>/export/",
@@ -39,6 +55,19 @@ urlpatterns = [
         "tickets/<ref:reference>/canned/<int:response_id>/", staff.canned_text, name="staff-canned"
     ),
     path("tickets/<ref:reference>/presence/", staff.ping, name="staff-presence"),
+    path("tickets/<ref:reference>/parts/", staff.ticket_parts, name="staff-ticket-parts"),
+    path("tickets/<ref:reference>/agents/", inbox.mentionable, name="staff-mentionable"),
+    path("tickets/<ref:reference>/picker/", macros.picker, name="staff-picker"),
+    path(
+        "tickets/<ref:reference>/macros/<int:macro_id>/",
+        macros.macro_preview,
+        name="staff-macro-preview",
+    ),
+    path(
+        "tickets/<ref:reference>/macros/<int:macro_id>/apply/",
+        macros.macro_apply,
+        name="staff-macro-apply",
+    ),
     path(
         "tickets/<ref:reference>/files/<int:attachment_id>/",
         staff.attachment,

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -32,16 +33,18 @@ from django_ratelimit.decorators import ratelimit
 import audit
 from faq.deflection import deflection_report
 from sla import deadlines as sla_deadlines
+from sla.calendars import Clocks
 from sla.reports import attainment
 from tickets import assignment, canned, presence, roles, second_factor, services
 from tickets.access import Viewer, get_attachment_for, get_ticket_for
 from tickets.attachments import attachment_response
 from tickets.events import Conflict, check_version, version_of
-from tickets.forms import AttachmentsField, describe_details
+from tickets.forms import AttachmentsField, detail_rows
 from tickets.models import (
     CannedResponse,
     Category,
     CSATResponse,
+    Macro,
     Notification,
     Queue,
     QueueMembership,
@@ -51,8 +54,8 @@ from tickets.models import (
 )
 from tickets.services import Actor, ServiceError
 
+from . import live, two_factor
 from . import queue as staff_queue
-from . import two_factor
 
 
 def staff_required(view):
@@ -146,11 +149,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if led
         else []
     )
+    now = timezone.now()
     breaching = list(
-        open_tickets.filter(sla_due_at__lte=timezone.now() + staff_queue.BREACHING_SOON)
+        open_tickets.filter(sla_due_at__lte=now + staff_queue.BREACHING_SOON)
         .select_related("queue", "assignee")
+        .with_sla_timers()
         .by_next_due()[:10]
     )
+    clocks = Clocks()
+    for ticket in breaching:
+        # The same words as the queue and the ticket page: business time left or overdue.
+        running = sla_deadlines.running_deadlines(ticket, now=now, clocks=clocks)
+        ticket.next_deadline = running[0] if running else None
+        ticket.next_deadline_text = sla_deadlines.describe(running[0]) if running else ""
     mine = (
         open_tickets.filter(assignee=user)
         .select_related("requester", "category")
@@ -243,20 +254,53 @@ def _without(query, *names) -> str:
 
 
 class BulkForm(forms.Form):
+    """One action for many tickets. Each action has its own value control with human labels,
+    all of them in the page (it works without JavaScript): the chosen action decides which one
+    counts. Every row is then checked by the services, as if done by hand."""
+
     ACTIONS = [
-        ("assign", gettext_lazy("Assign to")),
         ("status", gettext_lazy("Set status")),
         ("priority", gettext_lazy("Set priority")),
+        ("assign", gettext_lazy("Assign to")),
         ("queue", gettext_lazy("Move to queue")),
-        ("tag", gettext_lazy("Add tag")),
+        ("add_tag", gettext_lazy("Add tag")),
+        ("remove_tag", gettext_lazy("Remove tag")),
     ]
+    # The action -> the field holding its value.
+    VALUES = {
+        "status": "status",
+        "priority": "priority",
+        "assign": "assignee",
+        "queue": "queue",
+        "add_tag": "tag",
+        "remove_tag": "tag",
+    }
     tickets = forms.TypedMultipleChoiceField(
         coerce=int,
         choices=[],
         error_messages={"required": gettext_lazy("Select at least one ticket.")},
     )
-    action = forms.ChoiceField(choices=ACTIONS)
-    value = forms.CharField(max_length=60)
+    action = forms.ChoiceField(choices=ACTIONS, label=gettext_lazy("With the selected tickets:"))
+    status = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy("Status"),
+        error_messages={"invalid_choice": gettext_lazy("No such status.")},
+    )
+    priority = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        label=gettext_lazy("Priority"),
+        choices=Ticket.Priority.choices,
+        error_messages={"invalid_choice": gettext_lazy("No such priority.")},
+    )
+    # Any staff account's id is taken here, so that assign() says why one cannot have tickets.
+    assignee = forms.CharField(required=False, label=gettext_lazy("Assignee"))
+    queue = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy("Queue"),
+        error_messages={"invalid_choice": gettext_lazy("No such queue.")},
+    )
+    tag = forms.CharField(max_length=50, required=False, label=gettext_lazy("Tag"))
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -264,6 +308,52 @@ class BulkForm(forms.Form):
         # Any id is accepted here; each row is checked against what the user may see.
         ids = self.data.getlist("tickets") if hasattr(self.data, "getlist") else []
         self.fields["tickets"].choices = [(i, i) for i in ids if str(i).isdigit()]
+        self.fields["status"].choices = [
+            (s.value, s.label) for s in Ticket.Status if s != Ticket.Status.NEW
+        ]
+        self.fields["queue"].choices = [
+            (q.slug, q.name) for q in Queue.objects.filter(is_active=True).order_by("name")
+        ]
+        self.agents = [
+            (str(agent.pk), str(agent))
+            for agent in assignment.assignable_agents(user)
+            if agent.pk != user.pk
+        ]
+        self.fields["assignee"].widget = forms.Select(
+            choices=[("me", _("me")), ("nobody", _("nobody")), *self.agents]
+        )
+
+    def clean_assignee(self) -> str:
+        value = self.cleaned_data["assignee"]
+        if value in ("", "me", "nobody"):
+            return value
+        if value.isdigit() and User.objects.filter(pk=value).filter(assignment.STAFF_ROLE).exists():
+            return value
+        raise forms.ValidationError(_("No such agent."))
+
+    def clean_tag(self) -> str:
+        # As services.set_tags stores it, so that removing finds it.
+        return slugify(self.cleaned_data["tag"].strip(), allow_unicode=True)[:50]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        field = self.VALUES.get(data.get("action", ""))
+        if field and field not in self.errors and data.get(field) in (None, ""):
+            self.add_error(field, _("Choose what to set."))
+        return data
+
+    def target(self):
+        """What the chosen action's value names: a status, a priority, an agent (None:
+        nobody), a queue or a tag name."""
+        action = self.cleaned_data["action"]
+        value = self.cleaned_data[self.VALUES[action]]
+        if action == "assign":
+            if value == "nobody":
+                return None
+            return self.user if value == "me" else User.objects.get(pk=value)
+        if action == "queue":
+            return Queue.objects.get(slug=value, is_active=True)
+        return value
 
 
 @staff_required
@@ -272,14 +362,15 @@ def bulk(request: HttpRequest) -> HttpResponse:
     form = BulkForm(request.POST, user=request.user)
     back = safe_next(request, reverse("staff-queue"))
     if not form.is_valid():
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
+        for name, error in form.errors.items():
+            label = form.fields[name].label if name in form.fields and name != "tickets" else ""
+            text = " ".join(error)
+            messages.error(request, f"{label} {text}" if label and name != "action" else text)
         return HttpResponseRedirect(back)
+    ids = form.cleaned_data["tickets"]
+    versions = {i: request.POST.get(f"version_{i}", "") for i in ids}
     done, failed = apply_bulk(
-        request.user,
-        form.cleaned_data["tickets"],
-        form.cleaned_data["action"],
-        form.cleaned_data["value"],
+        request.user, ids, form.cleaned_data["action"], form.target(), versions=versions
     )
     if done:
         messages.success(request, _("%(count)d tickets updated.") % {"count": len(done)})
@@ -288,56 +379,50 @@ def bulk(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(back)
 
 
-def apply_bulk(user: User, ids: list[int], action: str, value: str) -> tuple[list, list]:
-    """Apply one action to many tickets; each row succeeds or fails on its own, with a reason."""
+def apply_bulk(
+    user: User, ids: list[int], action: str, target, *, versions: dict[int, str] | None = None
+) -> tuple[list, list]:
+    """Apply one action to many tickets; each row succeeds or fails on its own, with a reason.
+    `versions`: each ticket as the page showed it; a row changed since is left alone."""
     visible = {t.pk: t for t in Ticket.objects.visible_to(user).filter(pk__in=ids)}
+    versions = versions or {}
     by = Actor.agent(user)
     done, failed = [], []
-    target = _bulk_target(user, action, value)
     for ticket_id in ids:
         ticket = visible.get(ticket_id)
         if ticket is None:
             failed.append((f"#{ticket_id}", _("not found in your queues")))
             continue
         try:
-            if isinstance(target, ServiceError):
-                raise target
-            if action == "assign":
-                assignment.assign(ticket=ticket, assignee=target, by=user)
-            elif action == "status":
-                services.change_status(ticket=ticket, status=target, by=by)
-            elif action == "priority":
-                services.change_priority(ticket=ticket, priority=target, by=by)
-            elif action == "queue":
-                services.move_to_queue(ticket=ticket, queue=target, by=by)
-            elif action == "tag":
-                names = [*ticket.tags.values_list("name", flat=True), target]
-                services.set_tags(ticket=ticket, names=names, by=by)
+            with transaction.atomic():
+                locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+                try:
+                    check_version(locked, versions.get(ticket_id))
+                except Conflict:
+                    raise ServiceError(
+                        _("changed by someone else since you loaded the page")
+                    ) from None
+                _bulk_one(locked, action, target, user=user, by=by)
             done.append(ticket.reference)
         except ServiceError as error:
             failed.append((ticket.reference, str(error)))
     return done, failed
 
 
-def _bulk_target(user: User, action: str, value: str):
-    """The object an action's value names, or a ServiceError saying why it is wrong."""
+def _bulk_one(ticket: Ticket, action: str, target, *, user: User, by: Actor) -> None:
+    """One row of a bulk action, through the same service as by hand."""
     if action == "assign":
-        if value == "me" or value in assignment.NOBODY:
-            return user if value == "me" else None
-        agent = User.objects.filter(pk=value if value.isdigit() else 0).first()
-        return agent if agent else ServiceError(_("No such agent."))
-    if action == "status":
-        return value if value in Ticket.Status.values else ServiceError(_("No such status."))
-    if action == "priority":
-        return (
-            int(value)
-            if value.isdigit() and int(value) in Ticket.Priority.values
-            else ServiceError(_("No such priority."))
-        )
-    if action == "queue":
-        queue = Queue.objects.filter(slug=value, is_active=True).first()
-        return queue or ServiceError(_("No such queue."))
-    return value.strip().lower() or ServiceError(_("Give the tag a name."))
+        assignment.assign(ticket=ticket, assignee=target, by=user)
+    elif action == "status":
+        services.change_status(ticket=ticket, status=target, by=by)
+    elif action == "priority":
+        services.change_priority(ticket=ticket, priority=target, by=by)
+    elif action == "queue":
+        services.move_to_queue(ticket=ticket, queue=target, by=by)
+    else:
+        names = set(ticket.tags.values_list("name", flat=True))
+        names = names | {target} if action == "add_tag" else names - {target}
+        services.set_tags(ticket=ticket, names=sorted(names), by=by)
 
 
 class SavedViewForm(forms.Form):
@@ -371,22 +456,6 @@ def _without_cursor(query: str) -> str:
 def delete_view(request: HttpRequest, view_id: int) -> HttpResponse:
     SavedView.objects.filter(user=request.user, pk=view_id).delete()
     return redirect("staff-queue")
-
-
-@staff_required
-@require_POST
-def availability(request: HttpRequest) -> HttpResponse:
-    available = request.POST.get("available") == "1"
-    moved = assignment.set_availability(agent=request.user, available=available)
-    if available:
-        messages.success(request, _("You are available for new tickets."))
-    else:
-        messages.info(
-            request,
-            _("You are away: no new tickets. %(count)d of yours went to colleagues.")
-            % {"count": moved},
-        )
-    return redirect(safe_next(request, reverse("staff-dashboard")))
 
 
 # Ticket page
@@ -439,17 +508,16 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra) -> dict:
         .order_by("-created_at")[:10]
     )
     lead = assignment.is_lead_of(user, ticket.queue_id)
-    if lead:
-        assignees = list(
-            User.objects.filter(
-                queue_memberships__queue_id=ticket.queue_id, is_active=True
-            ).order_by("name")
-        )
-    else:
-        assignees = [user]
+    # Only the active agents this user may give the ticket to (assign() checks again).
+    assignees = assignment.candidates(by=user, ticket=ticket)
     now = timezone.now()
     running = [
-        {**d.as_dict(), "due_at": d.due_at, "text": sla_deadlines.describe(d)}
+        {
+            **d.as_dict(),
+            "due_at": d.due_at,
+            "paused_since": d.paused_since,
+            "text": sla_deadlines.describe(d),
+        }
         for d in sla_deadlines.running_deadlines(ticket, now=now)
     ]
     context = {
@@ -459,9 +527,10 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra) -> dict:
         "last_message_id": max((m.pk for m in thread), default=0),
         "events": events,
         "others": others,
-        "details": describe_details(ticket.category_id, ticket.details),
+        "details": detail_rows(ticket.category_id, ticket.details),
         "tags": list(ticket.tags.all()),
         "canned": CannedResponse.objects.for_ticket(ticket),
+        "macros": Macro.objects.for_ticket(ticket),
         "queues": Queue.objects.filter(is_active=True),
         "categories": Category.objects.all(),
         "assignees": assignees,
@@ -499,6 +568,14 @@ def _refresh(request: HttpRequest, ticket: Ticket, *, status: int = 200, **extra
         _ticket_context(request, ticket, **extra),
         status=status,
     )
+
+
+@staff_required
+def ticket_parts(request: HttpRequest, reference: str) -> HttpResponse:
+    """The thread, sidebar and audit trail as they are now, for a page that heard of a change
+    (static/js/live.js); the reply box is left alone, with whatever the agent is typing."""
+    ticket = get_ticket_for(Viewer(request.user), reference)
+    return render(request, "staff/_live_parts.html", _ticket_context(request, ticket))
 
 
 @staff_required
@@ -706,11 +783,20 @@ def ping(request: HttpRequest, reference: str) -> HttpResponse:
     ticket = get_ticket_for(Viewer(request.user), reference)
     state = "typing" if request.POST.get("state") == "typing" else "viewing"
     others = presence.ping(ticket.pk, request.user, state)
+    # The polling fallback (the page's socket is down): the pages on a socket still see this
+    # agent, and this page learns whether to redraw its thread and sidebar (static/js/live.js).
+    live.announce_presence(ticket.pk)
     latest = ticket.messages.aggregate(latest=Max("pk"))["latest"] or 0
+    seen = request.POST.get("seen", "")
     return render(
         request,
         "staff/_presence.html",
-        {"others": others, "latest": latest, "seen": int(request.POST.get("seen") or 0)},
+        {
+            "others": others,
+            "latest": latest,
+            "seen": int(seen) if seen.isdigit() else 0,
+            "version": version_of(ticket),
+        },
     )
 
 

@@ -20,6 +20,7 @@ PACKAGES = [
     "faq",
     "sla",
     "notifications",
+    "inbox",
     "branding",
     "audit",
     "tickets",

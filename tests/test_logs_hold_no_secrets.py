@@ -78,7 +78,7 @@ def production(static_root, tmp_path):
     web_log = tmp_path / "gunicorn.log"
     with web_log.open("w") as log:
         web = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "helpdesk.wsgi",
+            [sys.executable, "-m", "gunicorn", "helpdesk.asgi",
              "--config", "deploy/gunicorn.conf.py",
              "--bind", f"127.0.0.1:{port}", "--workers", "1"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from tickets import roles
-from tickets.models import Contact, Message, Queue, Ticket, User
+from tickets.macros import apply_macro
+from tickets.models import Contact, Macro, Message, Queue, Ticket, User
 
 
 def _seed() -> str:
@@ -87,3 +88,21 @@ def test_details_stored_by_hand_are_shown_as_they_are():
     assert dict(describe_details("payment_failed", {"amount": "lima ribu"}))["Amount"] == (
         "IDR lima ribu"
     )
+
+
+@pytest.mark.django_db
+def test_it_adds_macros_in_each_language_that_apply_to_a_demo_ticket():
+    _seed()
+    _seed()  # and once only
+
+    assert set(Macro.objects.values_list("language", flat=True)) == {"id", "en", "zh-hans", ""}
+    assert Macro.objects.filter(title="Refund sent: tell the customer and wait").count() == 1
+    refund = Ticket.objects.filter(queue__slug="refunds", language="en").open().first()
+    lead = User.objects.get(email="lead@example.com")  # may take any refunds ticket
+    macro = Macro.objects.for_ticket(refund).get(title="Refund sent: tell the customer and wait")
+
+    apply_macro(macro=macro, ticket=refund, agent=lead, version=None)
+
+    refund.refresh_from_db()
+    assert (refund.status, refund.assignee) == (Ticket.Status.PENDING_CUSTOMER, lead)
+    assert "refund-sent" in refund.tags.values_list("name", flat=True)

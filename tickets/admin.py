@@ -12,6 +12,7 @@ from .models import (
     Category,
     Contact,
     CSATResponse,
+    Macro,
     Message,
     Queue,
     QueueMembership,
@@ -421,3 +422,28 @@ class CannedResponseAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Macro)
+class MacroAdmin(CannedResponseAdmin):
+    """As canned responses: admins edit every macro; a lead the macros of the queues they lead
+    (also at /staff/macros/)."""
+
+    list_display = ["title", "language", "queue", "is_active", "created_by", "updated_at"]
+    search_fields = ["title", "description", "reply_body"]
+    fields = [
+        "title",
+        "description",
+        "language",
+        "queue",
+        "reply_kind",
+        "reply_body",
+        "set_status",
+        "set_priority",
+        "set_queue",
+        "assign",
+        "assignee",
+        "add_tags",
+        "remove_tags",
+        "is_active",
+    ]

@@ -9,6 +9,11 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def render(response: CannedResponse, *, ticket: Ticket, agent: User) -> str:
+    return fill(response.body, ticket=ticket, agent=agent)
+
+
+def fill(text: str, *, ticket: Ticket, agent: User) -> str:
+    """`text` with its placeholders filled in (a canned response's or a macro's reply)."""
     requester = ticket.requester
     values = {
         "customer_name": requester.name or requester.email.split("@")[0],
@@ -16,4 +21,4 @@ def render(response: CannedResponse, *, ticket: Ticket, agent: User) -> str:
         "agent_name": agent.get_short_name(),
         "subject": ticket.subject,
     }
-    return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), response.body)
+    return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)

@@ -9,6 +9,7 @@ import re
 import uuid
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 import phonenumbers
 from django import forms
@@ -251,6 +252,12 @@ class TicketForm(forms.Form):
         """(label, shown value) for each stored detail, for agents and the customer. Details
         stored by older code or by hand (an empty amount, a number as text) are shown as they
         are, never an error."""
+        return [(row.label, row.value) for row in cls.detail_rows(details)]
+
+    @classmethod
+    def detail_rows(cls, details: dict) -> list["DetailRow"]:
+        """describe() with what agents copy into the wallet's tools: references, amounts
+        (the number, without currency or separators) and phone numbers."""
         fields = cls.base_fields
         shown = []
         for name in cls.detail_fields:
@@ -258,6 +265,7 @@ class TicketForm(forms.Form):
             if value in (None, "", []) or name == "currency":
                 continue
             field = fields[name]
+            raw = str(value)
             if isinstance(value, bool):
                 value = _("Yes") if value else _("No")
             elif getattr(field, "choices", None):
@@ -266,7 +274,8 @@ class TicketForm(forms.Form):
                 value = f"{details.get('currency', 'IDR')} {_group_thousands(value)}"
             elif isinstance(field, PastDateTimeField):
                 value = str(value).replace("T", " ")
-            shown.append((str(field.label), str(value)))
+            kind = _copy_kind(name, field)
+            shown.append(DetailRow(name, str(field.label), str(value), kind, raw if kind else ""))
         return shown
 
     @classmethod
@@ -280,6 +289,30 @@ class TicketForm(forms.Form):
         if not form.is_valid():
             raise ValueError(f"{cls.category_code}: {form.errors.as_json()}")
         return form.details()
+
+
+class DetailRow(NamedTuple):
+    name: str
+    label: str
+    value: str
+    # What a copy button beside it copies ("" for none): "transaction", "transactions",
+    # "ticket", "amount" or "phone", and the text copied.
+    copy: str = ""
+    copy_value: str = ""
+
+
+def _copy_kind(name: str, field: forms.Field) -> str:
+    if isinstance(field, TransactionReferenceField):
+        return "transaction"
+    if isinstance(field, AmountField):
+        return "amount"
+    if name == "transaction_references":
+        return "transactions"
+    if name == "earlier_reference":
+        return "ticket"
+    if name.endswith("phone"):
+        return "phone"
+    return ""
 
 
 def _group_thousands(amount) -> str:
@@ -499,6 +532,10 @@ CATEGORY_FORMS: dict[str, type[TicketForm]] = {
 
 def describe_details(category_code: str, details: dict) -> list[tuple[str, str]]:
     return CATEGORY_FORMS[category_code].describe(details)
+
+
+def detail_rows(category_code: str, details: dict) -> list[DetailRow]:
+    return CATEGORY_FORMS[category_code].detail_rows(details)
 
 
 class ReplyForm(forms.Form):

@@ -1,6 +1,7 @@
 """Who else has a ticket open, and whether they are typing: short-lived keys in the cache (Redis
-in production, shared by every web process). The ticket page pings every PING_SECONDS; an agent
-whose key expired (closed the tab, lost the connection) disappears by itself."""
+in production, shared by every web process). The ticket page pings every PING_SECONDS, over its
+live socket (staff/live.py, which tells the other pages at once) or by polling while the socket is
+down; an agent whose key expired (closed the tab, lost the connection) disappears by itself."""
 
 from django.core.cache import cache
 
@@ -35,3 +36,16 @@ def ping(ticket_id: int, user, state: str) -> list[dict]:
     return sorted(
         (entry for entry in alive.values() if entry["id"] != user.pk), key=lambda e: e["name"]
     )
+
+
+def present(ticket_id: int) -> list[dict]:
+    """Everyone who has the ticket open, by name (the live pages leave each reader out)."""
+    index = cache.get(_index_key(ticket_id)) or ()
+    alive = cache.get_many([_user_key(ticket_id, uid) for uid in index])
+    return sorted(alive.values(), key=lambda e: (e["name"], e["id"]))
+
+
+def leave(ticket_id: int, user_id: int) -> None:
+    """The agent closed the ticket's page: gone at once rather than when their key expires (a
+    second tab of theirs on the ticket brings them back with its next ping)."""
+    cache.delete(_user_key(ticket_id, user_id))

@@ -23,6 +23,10 @@ ROLE_PERMISSIONS = {
         "tickets.add_cannedresponse",
         "tickets.change_cannedresponse",
         "tickets.delete_cannedresponse",
+        "tickets.view_macro",
+        "tickets.add_macro",
+        "tickets.change_macro",
+        "tickets.delete_macro",
     ],
     # The audit log is read-only for everyone (audit/admin.py); admins may read it.
     ADMIN: [
@@ -32,6 +36,8 @@ ROLE_PERMISSIONS = {
         "django_celery_beat.*",
         "auth.view_group",
         "audit.view_auditentry",
+        # In-app notifications, read-only (inbox/admin.py).
+        "inbox.view_staffnotification",
         # Retention periods (privacy/models.py).
         "privacy.*",
     ],

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from tickets import roles
+from tickets.events import version_of
 from tickets.models import SLATimer
 
 register = template.Library()
@@ -26,3 +27,9 @@ def duration(seconds) -> str:
 @register.filter
 def metric_label(metric: str) -> str:
     return str(dict(SLATimer.Metric.choices).get(metric, metric))
+
+
+@register.filter
+def version(ticket) -> str:
+    """The ticket's version as a form sends it back (tickets.events.version_of)."""
+    return version_of(ticket)

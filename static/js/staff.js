@@ -93,21 +93,7 @@ document.addEventListener("click", (event) => {
   if (row && !event.target.closest("a, input, label")) window.location.href = row.dataset.href;
 });
 
-// Canned responses: fetch the filled-in text and insert it at the cursor, as plain text.
-document.addEventListener("change", async (event) => {
-  const select = event.target.closest("#canned-select");
-  if (!select || !select.value) return;
-  const url = select.dataset.cannedUrl.replace(/\/0\/$/, `/${select.value}/`);
-  const response = await fetch(url, { credentials: "same-origin" });
-  if (!response.ok) return;
-  const text = await response.text();
-  const body = document.querySelector("#reply-form textarea[name=body]");
-  const start = body.selectionStart ?? body.value.length;
-  body.value = body.value.slice(0, start) + text + body.value.slice(body.selectionEnd ?? start);
-  body.focus();
-  select.value = "";
-  markTyping();
-});
+// Canned responses and macros: static/js/picker.js.
 
 // Presence: "typing" while the agent typed in the last few seconds.
 let typingTimer = null;

@@ -274,7 +274,7 @@ class Gunicorn:
 
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "helpdesk.wsgi",
+                [sys.executable, "-m", "gunicorn", "helpdesk.asgi",
                  "--config", "deploy/gunicorn.conf.py",
                  "--bind", f"127.0.0.1:{self.port}", "--workers", "1"],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,

@@ -2,7 +2,8 @@
 recipient's language (id, en, zh-hans), subject / text / HTML (STYLE.md)."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -37,6 +38,9 @@ def _one_of_each(agent, lead, customer) -> list[Notification]:
     services.change_status(ticket=ticket, status="resolved", by=Actor.agent(lead))
     services.send_access_link(ticket=ticket, by=Actor.customer(customer.contact))
     assignment.assign(ticket=ticket, assignee=agent, by=lead)
+    services.add_agent_message(
+        ticket=ticket, agent=lead, body="@Budi can you check?", internal=True
+    )
     services.add_customer_message(ticket=ticket, contact=customer.contact, body="Still broken.")
     for kind in ("warning", "breach", "escalation"):
         notify_sla(
@@ -107,7 +111,12 @@ def test_it_writes_text_unescaped_and_html_escaped(every_email):
 
 @pytest.mark.parametrize(
     ("language", "date"),
-    [("id", r"\d+ Nov\. 2026, \d+\.\d\d"), ("en", r"Nov\. \d+, 2026"), ("zh-hans", r"2026年11月")],
+    # One format per language (helpdesk/formats): "21 Nov 2026, 10.19", "21 Nov 2026, 10:19".
+    [
+        ("id", r"21 Nov 2026, \d+\.\d\d"),
+        ("en", r"21 Nov 2026, \d+:\d\d"),
+        ("zh-hans", r"2026年11月21日 \d+:\d\d"),
+    ],
 )
 def test_it_formats_dates_the_way_each_language_does(customer, language, date):
     ticket = TicketFactory(requester=customer.contact, language=language, created_at=timezone.now())
@@ -118,6 +127,26 @@ def test_it_formats_dates_the_way_each_language_does(customer, language, date):
 
     email = build_email(ticket.notifications.get())
     assert re.search(date, email.body), email.body
+
+
+def test_an_agent_reads_the_due_time_of_an_sla_email_in_their_own_time_zone(agent, customer):
+    ticket = TicketFactory(requester=customer.contact, queue=agent.queues.get())
+    agent.time_zone, agent.language = "Asia/Makassar", "en"
+    agent.save(update_fields=["time_zone", "language"])
+    due = datetime(2026, 12, 2, 10, 19, tzinfo=ZoneInfo("Asia/Jakarta"))
+    notify_sla(
+        ticket=ticket,
+        kind="breach",
+        key="sla:1:breach",
+        recipients=[agent],
+        metric="first_response",
+        due_at=due,
+        level=1,
+    )
+
+    email = build_email(ticket.notifications.get(template="sla_breach"))
+
+    assert "2 Dec 2026, 11:19" in email.body  # WITA, an hour ahead of Jakarta
 
 
 def test_it_gives_customer_emails_our_headers_and_a_reply_address_that_threads(every_email):
@@ -188,9 +217,9 @@ def test_it_sends_agents_to_the_ticket_and_their_preferences_not_to_reply(every_
 
     assert email.reply_to == []
     assert f"http://127.0.0.1:8000/staff/tickets/{assigned.ticket.reference}/" in email.body
-    assert "http://127.0.0.1:8000/staff/notifications/" in email.body
+    assert "http://127.0.0.1:8000/staff/notifications/email/" in email.body
     assert email.extra_headers["List-Unsubscribe"] == (
-        "<http://127.0.0.1:8000/staff/notifications/>"
+        "<http://127.0.0.1:8000/staff/notifications/email/>"
     )
     assert "/t/" not in email.body  # never a customer's signed link
 

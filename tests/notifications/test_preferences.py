@@ -1,4 +1,4 @@
-"""/staff/notifications/: an agent mutes the emails they do not want."""
+"""/staff/notifications/email/: an agent mutes the emails they do not want."""
 
 import pytest
 
@@ -6,7 +6,7 @@ from tickets.models import NotificationPreference
 
 pytestmark = pytest.mark.django_db
 
-URL = "/staff/notifications/"
+URL = "/staff/notifications/email/"
 
 
 def test_it_shows_everything_on_at_first(client, agent):
@@ -16,7 +16,7 @@ def test_it_shows_everything_on_at_first(client, agent):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("checked") == 4
+    assert html.count("checked") == 5
     assert "Escalations" in html
 
 
@@ -29,6 +29,7 @@ def test_it_saves_what_an_agent_mutes(client, agent):
     preference = NotificationPreference.objects.get(user=agent)
     assert (preference.assigned, preference.customer_replied) == (True, False)
     assert (preference.sla_warning, preference.sla_breach) == (False, True)
+    assert preference.mentioned is False
     assert "saved" in response.content.decode()
 
 

@@ -61,7 +61,7 @@ def test_the_task_sends_the_link_only_to_the_requester_of_the_reference():
 @pytest.mark.parametrize(
     ("url", "data"),
     [
-        ("/staff/availability/", {"available": "0"}),
+        ("/staff/availability/", {"available": "0", "tickets": "keep"}),
         ("/staff/queue/bulk/", {"action": "tag", "value": "x"}),
     ],
 )

@@ -146,9 +146,9 @@ def test_going_away_hands_open_tickets_to_an_available_colleague(round_robin):
     mine = [TicketFactory(queue=round_robin, assignee=leaving) for _ in range(2)]
     solved = TicketFactory(queue=round_robin, assignee=leaving, status="resolved")
 
-    moved = assignment.set_availability(agent=leaving, available=False)
+    handover = assignment.go_away(agent=leaving, tickets="reassign")
 
-    assert moved == 2
+    assert len(handover.moves) == 2
     for ticket in mine:
         ticket.refresh_from_db()
         assert ticket.assignee == staying
@@ -162,7 +162,7 @@ def test_going_away_hands_open_tickets_to_an_available_colleague(round_robin):
 def test_the_availability_switch_in_the_workspace(client, agent, payments):
     client.force_login(agent)
 
-    client.post("/staff/availability/", {"available": "0"})
+    client.post("/staff/availability/", {"available": "0", "tickets": "keep"})
 
     agent.refresh_from_db()
     assert not agent.is_available

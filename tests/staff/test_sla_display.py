@@ -44,7 +44,7 @@ def test_queue_rows_take_the_colour_of_their_most_urgent_deadline(as_agent, tick
     with time_machine.travel(timezone.now() + timedelta(minutes=45)):
         red = as_agent.get("/staff/queue/").content.decode()
     assert "queue-row sla-red" in red
-    assert "First response: 15 min overdue" in red or "First response: 14 min overdue" in red
+    assert "First response: overdue by 15 min" in red or "First response: overdue by 14 min" in red
 
 
 def test_an_agent_reply_stops_first_response_and_the_page_shows_the_rest(

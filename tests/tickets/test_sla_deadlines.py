@@ -91,7 +91,7 @@ def test_it_shows_each_running_deadline_with_its_colour(policy, agent, frozen_ti
     assert [(d.metric, d.state, d.colour, d.due_at, d.remaining_seconds) for d in paused] == [
         ("resolution", "paused", "grey", None, 240 * 60 - 70 * 60)
     ]
-    assert describe(paused[0]) == "Resolution: paused, 2 h 50 min left"
+    assert describe(paused[0]) == "Resolution: paused · 2 h 50 min left"
 
 
 def test_it_colours_a_row_by_its_most_urgent_deadline(policy, frozen_time):
@@ -102,7 +102,7 @@ def test_it_colours_a_row_by_its_most_urgent_deadline(policy, frozen_time):
     deadlines = running_deadlines(ticket, now=jakarta(2026, 11, 16, 10, 5))
 
     assert worst_colour(deadlines) == "red"
-    assert describe(deadlines[0]) == "First response: 5 min overdue"
+    assert describe(deadlines[0]) == "First response: overdue by 5 min"
     assert worst_colour([]) is None
 
 

@@ -9,6 +9,7 @@ keeps it out of the code.)
 from django.db import models
 from django.db.models.functions import Lower
 
+from .availability import AwayHandover
 from .contacts import Contact
 from .events import TicketEvent
 from .feedback import Announcement, CSATResponse
@@ -26,13 +27,14 @@ from .sla import (
 )
 from .tickets import Category, Tag, Ticket
 from .users import User
-from .workspace import CannedResponse, SavedView
+from .workspace import CannedResponse, Macro, SavedView
 
 models.CharField.register_lookup(Lower)
 
 __all__ = [
     "Announcement",
     "Attachment",
+    "AwayHandover",
     "BusinessCalendar",
     "BusinessWindow",
     "CSATResponse",
@@ -42,6 +44,7 @@ __all__ = [
     "EscalationStep",
     "Holiday",
     "InboundEmail",
+    "Macro",
     "Message",
     "Notification",
     "NotificationPreference",

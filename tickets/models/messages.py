@@ -60,6 +60,10 @@ class Message(models.Model):
     # authenticity.py): agents see it with a warning; it never speaks for the customer. The
     # database default serves bulk loads (COPY in generate_tickets) that name no value.
     sender_verified = models.BooleanField(_("sender verified"), default=True, db_default=True)
+    # System notes only: the facts the note states (sla/notes.py), so each reader sees it in
+    # their own language and time zone; `body` keeps the text in the site language for search
+    # and for rows written before this field. NULL (not {}) so adding it rewrites no rows.
+    data = models.JSONField(_("facts"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

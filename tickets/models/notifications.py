@@ -51,6 +51,7 @@ class Notification(models.Model):
         # To agents
         ASSIGNED = "assigned", _("Assigned to you")
         CUSTOMER_REPLIED = "customer_replied", _("New customer reply")
+        MENTIONED = "mentioned", _("Mentioned in a note")
         SLA_WARNING = "sla_warning", _("SLA warning")
         SLA_BREACH = "sla_breach", _("SLA breach")
         SLA_ESCALATION = "sla_escalation", _("SLA escalation")
@@ -67,6 +68,7 @@ class Notification(models.Model):
         {
             Template.ASSIGNED,
             Template.CUSTOMER_REPLIED,
+            Template.MENTIONED,
             Template.SLA_WARNING,
             Template.SLA_BREACH,
             Template.SLA_ESCALATION,
@@ -201,6 +203,9 @@ class NotificationPreference(models.Model):
     )
     assigned = models.BooleanField(_("a ticket is assigned to me"), default=True)
     customer_replied = models.BooleanField(_("a customer replies on my ticket"), default=True)
+    mentioned = models.BooleanField(
+        _("someone mentions me in an internal note"), default=True, db_default=True
+    )
     sla_warning = models.BooleanField(_("an SLA deadline is near"), default=True)
     sla_breach = models.BooleanField(_("an SLA deadline is missed"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -209,6 +214,7 @@ class NotificationPreference(models.Model):
     FIELDS = {
         Notification.Template.ASSIGNED: "assigned",
         Notification.Template.CUSTOMER_REPLIED: "customer_replied",
+        Notification.Template.MENTIONED: "mentioned",
         Notification.Template.SLA_WARNING: "sla_warning",
         Notification.Template.SLA_BREACH: "sla_breach",
     }

@@ -1,9 +1,19 @@
+from zoneinfo import available_timezones
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_user_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(
+            _("%(value)s is not an IANA time zone such as Asia/Jakarta."), params={"value": value}
+        )
 
 
 class UserManager(BaseUserManager):
@@ -37,6 +47,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    # Staff pages show dates and deadlines in it (staff.middleware.StaffTimeZoneMiddleware).
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=settings.TIME_ZONE,
+        validators=[validate_user_time_zone],
+        help_text=_("IANA name, e.g. Asia/Jakarta."),
+    )
     is_staff = models.BooleanField(
         _("admin site access"),
         default=False,
@@ -46,6 +64,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Agents only: whether automatic assignment may give them new tickets (off when away).
     is_available = models.BooleanField(
         _("available for new tickets"), default=True, db_default=True
+    )
+    # When is_available last changed (leads' team panel: "away since 10:42").
+    availability_changed_at = models.DateTimeField(
+        _("availability changed at"), null=True, blank=True
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 

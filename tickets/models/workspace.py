@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .tickets import Ticket
+
 
 class CannedResponseQuerySet(models.QuerySet):
     def for_ticket(self, ticket) -> "CannedResponseQuerySet":
@@ -86,3 +88,129 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MacroQuerySet(models.QuerySet):
+    def for_ticket(self, ticket) -> "MacroQuerySet":
+        """Active macros usable on this ticket: of every queue or of its own, for its language or
+        for any, those of its language first."""
+        return (
+            self.filter(is_active=True)
+            .filter(Q(queue__isnull=True) | Q(queue_id=ticket.queue_id))
+            .filter(Q(language="") | Q(language=ticket.language))
+            .select_related("set_queue", "assignee")
+            .order_by(
+                models.Case(
+                    models.When(language=ticket.language, then=0),
+                    default=1,
+                    output_field=models.IntegerField(),
+                ),
+                "title",
+            )
+        )
+
+
+class Macro(models.Model):
+    """One click that answers and sets fields: an optional reply (placeholders as in canned
+    responses) and changes of status, priority, queue, assignee and tags. Empty means keep."""
+
+    class ReplyKind(models.TextChoices):
+        PUBLIC = "public", _("Public reply")
+        INTERNAL = "internal", _("Internal note")
+
+    class Assign(models.TextChoices):
+        KEEP = "", _("keep")
+        ME = "me", _("the agent who applies it")
+        NOBODY = "nobody", _("nobody")
+        AGENT = "agent", _("a chosen agent")
+
+    title = models.CharField(_("title"), max_length=120)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    queue = models.ForeignKey(
+        "tickets.Queue",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="macros",
+        verbose_name=_("queue"),
+        help_text=_("Empty: offered in every queue."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: offered for tickets in any language."),
+    )
+    reply_body = models.TextField(
+        _("reply"),
+        blank=True,
+        help_text=_(
+            "Optional. Placeholders: {customer_name}, {reference}, {agent_name}, {subject}."
+        ),
+    )
+    reply_kind = models.CharField(
+        _("reply kind"), max_length=10, choices=ReplyKind.choices, default=ReplyKind.PUBLIC
+    )
+    set_status = models.CharField(
+        _("set status"), max_length=20, blank=True, choices=Ticket.Status.choices
+    )
+    set_priority = models.PositiveSmallIntegerField(
+        _("set priority"), null=True, blank=True, choices=Ticket.Priority.choices
+    )
+    set_queue = models.ForeignKey(
+        "tickets.Queue",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("move to queue"),
+    )
+    assign = models.CharField(
+        _("assign to"), max_length=10, blank=True, choices=Assign.choices, default=Assign.KEEP
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("chosen agent"),
+        help_text=_('Used when "assign to" is "a chosen agent".'),
+    )
+    add_tags = models.CharField(
+        _("add tags"), max_length=200, blank=True, help_text=_("Space-separated.")
+    )
+    remove_tags = models.CharField(
+        _("remove tags"), max_length=200, blank=True, help_text=_("Space-separated.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MacroQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("macro")
+        verbose_name_plural = _("macros")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(assign="agent") | Q(assignee__isnull=False),
+                name="macro_chosen_agent_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @staticmethod
+    def tag_names(text: str) -> list[str]:
+        return [name for name in text.replace(",", " ").split() if name]

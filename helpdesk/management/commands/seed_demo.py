@@ -13,6 +13,7 @@ from helpdesk.demo_data import (
     DEMO_BRAND,
     DEMO_CANNED,
     DEMO_CONTACTS,
+    DEMO_MACROS,
     DEMO_MEMBERSHIPS,
     DEMO_PASSWORD,
     DEMO_RATINGS,
@@ -30,6 +31,7 @@ from tickets.models import (
     Announcement,
     CannedResponse,
     Category,
+    Macro,
     Message,
     Queue,
     QueueMembership,
@@ -69,6 +71,7 @@ class Command(BaseCommand):
                     "queue": Queue.objects.filter(slug=queue_slug).first() if queue_slug else None,
                 },
             )
+        self.ensure_macros()
         Announcement.objects.get_or_create(
             message_en=DEMO_ANNOUNCEMENT["message_en"], defaults=DEMO_ANNOUNCEMENT
         )
@@ -82,6 +85,11 @@ class Command(BaseCommand):
         )
         self.print_logins()
         call_command("seed_faq", stdout=self.stdout)
+
+    def ensure_macros(self) -> None:
+        for title, spec in DEMO_MACROS.items():
+            queue = Queue.objects.filter(slug=spec["queue"]).first() if spec["queue"] else None
+            Macro.objects.get_or_create(title=title, defaults={**spec, "queue": queue})
 
     def ensure_users(self) -> dict[str, User]:
         users = {}

@@ -1,0 +1,58 @@
+// Copy buttons beside references, amounts and phone numbers: <button data-copy="value">.
+// The clipboard API where the page may use it (a secure context), else a selected textarea
+// and execCommand; a polite "Copied" in #copy-status either way.
+(() => {
+  const status = document.getElementById("copy-status");
+
+  function fallbackCopy(text) {
+    const area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "visually-hidden";
+    document.body.appendChild(area);
+    area.select();
+    let done = false;
+    try {
+      done = document.execCommand("copy");
+    } catch (error) {
+      done = false;
+    }
+    area.remove();
+    return done;
+  }
+
+  async function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      try {
+        await navigator.clipboard.writeText(text);
+        return true;
+      } catch (error) {
+        // Refused (permissions, focus): try the old way.
+      }
+    }
+    return fallbackCopy(text);
+  }
+
+  function announce(button, done) {
+    const text = done ? status.dataset.copied : status.dataset.failed;
+    // Emptied first, so that copying the same thing twice is announced twice.
+    status.textContent = "";
+    window.setTimeout(() => {
+      status.textContent = text;
+    }, 50);
+    button.classList.toggle("is-copied", done);
+    button.dataset.copiedLabel = text;
+    window.clearTimeout(button.copyTimer);
+    button.copyTimer = window.setTimeout(() => {
+      button.classList.remove("is-copied");
+      delete button.dataset.copiedLabel;
+    }, 2000);
+  }
+
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("button[data-copy]");
+    if (!button || !status) return;
+    event.preventDefault();
+    announce(button, await copy(button.dataset.copy));
+  });
+})();
