@@ -94,6 +94,10 @@ class CurrentBrand:
         return f"{reverse('brand-stylesheet')}?v={self.version}"
 
     @property
+    def favicon_url(self) -> str:
+        return f"{reverse('favicon')}?v={self.version}"
+
+    @property
     def logo_url(self) -> str:
         return f"{reverse('brand-logo')}?v={self.version}" if self.logo_type else ""
 

@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("brand.css", views.stylesheet, name="brand-stylesheet"),
     path("brand/logo", views.logo, name="brand-logo"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

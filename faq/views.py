@@ -212,6 +212,8 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     if form.errors:
         for error in form.errors.get("comment", []) or [_("Please choose yes or no.")]:
             messages.error(request, error)
+    elif vote.comment and request.POST.get("comment", "").strip():
+        messages.success(request, _("Thank you for your comment."))
     else:
         messages.success(request, _("Thank you for your feedback."))
     return redirect(f"{article.get_absolute_url()}#faq-feedback")

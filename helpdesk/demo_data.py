@@ -748,6 +748,31 @@ DEMO_ANNOUNCEMENT = {
     "severity": "warning",
 }
 
+# What to do at once for the topics where minutes count (tickets.UrgentRoute, editable in the
+# admin). The number is the Brand page's hotline (show_hotline), never written here.
+DEMO_URGENT_ROUTES = [
+    {
+        "category_id": "suspicious_transaction",
+        "instruction_id": "Blokir akun Anda sekarang di aplikasi: Profil › Keamanan › Blokir akun. "
+        "Tidak bisa membuka aplikasi? Telepon kami dan kami blokir untuk Anda.",
+        "instruction_en": "Block your account now in the app: Profile › Security › Block account. "
+        "Can't open the app? Call us and we will block it for you.",
+        "instruction_zh_hans": "请立即在应用中冻结账户：我的 › 安全 › 冻结账户。"
+        "无法打开应用？请致电我们，我们为您冻结。",
+        "show_hotline": True,
+    },
+    {
+        "category_id": "account_access",
+        "instruction_id": "Ponsel hilang atau dicuri? Telepon kami sekarang agar akun Anda kami "
+        "blokir. Jangan pernah memberikan kode OTP kepada siapa pun.",
+        "instruction_en": "Lost your phone or had it stolen? Call us now and we will block your "
+        "account. Never give your OTP code to anyone.",
+        "instruction_zh_hans": "手机丢失或被盗？请立即致电我们，我们会冻结您的账户。"
+        "切勿把验证码告诉任何人。",
+        "show_hotline": True,
+    },
+]
+
 # Canned responses: (title, language, queue slug or None for every queue, text)
 DEMO_CANNED = [
     (

@@ -158,8 +158,10 @@ for _origin in CSRF_TRUSTED_ORIGINS:
             "CSRF_TRUSTED_ORIGINS", f"entries must start with http:// or https://, not {_origin!r}."
         )
 
-# Public address of the site, used in links inside emails.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Public address of the site, used in links inside emails. Without one: this machine, on the port
+# `make run` serves (PORT, which its development .env keeps), so that a manage.py command run beside
+# it sends links that open too.
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}").rstrip("/")
 if not SITE_URL.startswith(("http://", "https://")):
     fail("SITE_URL", f"must start with http:// or https://, not {SITE_URL!r}.")
 
@@ -756,6 +758,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "options": {"expires": 55, "expire_seconds": 55},
     },
+    # Files kept for a ticket form that came back with an error and was never sent
+    # (tickets/pending_uploads.py): deleted a day after they were attached.
+    "pending-uploads": {
+        "task": "tickets.tasks.delete_expired_uploads_task",
+        "schedule": 3600,
+        "options": {"expires": 3500, "expire_seconds": 3500},
+    },
     # Retention of personal data (privacy/retention.py): files, texts and audit rows past the
     # periods set in the admin. Daily at 02:30 server time; it continues in follow-up tasks
     # when one run is not enough, and a day's run that never started is dropped.
@@ -804,6 +813,13 @@ LOGGING = {
 # A customer reply within this many days of resolution reopens the ticket; later, it starts a new
 # ticket linked to the old one.
 REOPEN_WINDOW_DAYS = env_int("REOPEN_WINDOW_DAYS", 7, minimum=0)
+
+# A customer's rating (1-5) at or below this is followed up: the queue's leads are told in the
+# app and by email, and an internal note holds the score and comment (tickets/low_ratings.py).
+# 0 turns the follow-up off.
+LOW_RATING_FOLLOW_UP_AT = env_int("LOW_RATING_FOLLOW_UP_AT", 2, minimum=0)
+if LOW_RATING_FOLLOW_UP_AT > 5:
+    fail("LOW_RATING_FOLLOW_UP_AT", f"must be a rating from 0 to 5, not {LOW_RATING_FOLLOW_UP_AT}.")
 
 TICKET_REFERENCE_PREFIX = env_str("TICKET_REFERENCE_PREFIX", "GP")
 if not TICKET_REFERENCE_PREFIX.isalnum() or not TICKET_REFERENCE_PREFIX.isupper():

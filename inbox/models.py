@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 class StaffNotification(models.Model):
     """One thing to tell one staff member in the workspace: a ticket given to them, a mention
-    in a note, a customer's reply on their ticket, an SLA deadline near or missed.
+    in a note, a customer's reply on their ticket, an SLA deadline near or missed, a low
+    rating to follow up.
 
     Written in the transaction of its cause (like the email outbox), so it exists exactly when
     the cause does. `data` holds small facts the line needs (an SLA metric, a warning's
@@ -21,6 +22,7 @@ class StaffNotification(models.Model):
         CUSTOMER_REPLIED = "customer_replied", _("Customer replied")
         SLA_WARNING = "sla_warning", _("SLA deadline near")
         SLA_BREACH = "sla_breach", _("SLA deadline missed")
+        LOW_RATING = "low_rating", _("Low rating to follow up")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -89,6 +91,9 @@ class StaffNotification(models.Model):
             return gettext("%(who)s mentioned you on %(reference)s") % facts
         if self.kind == self.Kind.CUSTOMER_REPLIED:
             return gettext("The customer replied on %(reference)s") % facts
+        if self.kind == self.Kind.LOW_RATING:
+            facts["score"] = self.data.get("score", "")
+            return gettext("%(reference)s was rated %(score)s out of 5: please follow up") % facts
         if self.kind == self.Kind.SLA_WARNING:
             if metric:
                 return gettext("%(reference)s: %(metric)s deadline is near") % facts

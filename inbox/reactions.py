@@ -4,14 +4,16 @@ transaction that records each TicketEvent. The same people as the agents' emails
 
 - assignee: the new assignee, unless they took the ticket themselves;
 - customer_replied: the assignee; when unassigned, the queue's leads;
-- note: the agents its `@mentions` name (tickets/mentions.py), never the author.
+- note: the agents its `@mentions` name (tickets/mentions.py), never the author;
+- csat at or below LOW_RATING_FOLLOW_UP_AT: the queue's leads, else the admins
+  (tickets/low_ratings.py).
 
 SLA warnings and breaches come from the SLA sweep (sla/notify.py) through notify_sla().
 """
 
 from collections.abc import Iterable
 
-from tickets import assignment, mentions
+from tickets import assignment, low_ratings, mentions
 from tickets.models import Ticket, TicketEvent, User
 
 from . import services
@@ -65,10 +67,17 @@ def on_note(event: TicketEvent) -> None:
     _tell(event, Kind.MENTIONED, mentions.mentioned_by(event))
 
 
+def on_csat(event: TicketEvent) -> None:
+    if event.data.get("follow_up"):
+        who = low_ratings.recipients(event.data)
+        _tell(event, Kind.LOW_RATING, who, score=event.new_value)
+
+
 HANDLERS = {
     Event.ASSIGNEE: on_assignee,
     Event.CUSTOMER_REPLIED: on_customer_replied,
     Event.NOTE: on_note,
+    Event.CSAT: on_csat,
 }
 
 SLA_KINDS = {"warning": Kind.SLA_WARNING, "breach": Kind.SLA_BREACH}

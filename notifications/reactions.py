@@ -15,7 +15,9 @@ does.
   (agents see unassigned tickets in their queue; leads triage).
 - note: mentioned to the agents its `@mentions` name (tickets/mentions.py: active staff who see
   the ticket, never the author).
-- priority, category, queue, tags, csat, redacted: nothing.
+- csat at or below LOW_RATING_FOLLOW_UP_AT: low_rating (score and comment) to the queue's
+  leads, else the admins (tickets/low_ratings.py).
+- priority, category, queue, tags, other ratings, redacted: nothing.
 SLA warnings, breaches and escalation steps come from the SLA sweep through notify_sla().
 Agents' muted emails (NotificationPreference) are not written at all.
 """
@@ -23,7 +25,7 @@ Agents' muted emails (NotificationPreference) are not written at all.
 from collections.abc import Iterable
 from datetime import datetime
 
-from tickets import assignment, mentions
+from tickets import assignment, low_ratings, mentions
 from tickets.config_cache import ConfigCache
 from tickets.models import (
     Message,
@@ -201,6 +203,12 @@ def on_note(event: TicketEvent) -> None:
     _to_agents(event, Template.MENTIONED, mentions.mentioned_by(event), by=event.actor_name)
 
 
+def on_csat(event: TicketEvent) -> None:
+    if event.data.get("follow_up"):
+        who = low_ratings.recipients(event.data)
+        _to_agents(event, Template.LOW_RATING, who, rating=event.data.get("rating"))
+
+
 HANDLERS = {
     Kind.CREATED: on_created,
     Kind.REPLIED: on_replied,
@@ -210,6 +218,7 @@ HANDLERS = {
     Kind.ASSIGNEE: on_assignee,
     Kind.CUSTOMER_REPLIED: on_customer_replied,
     Kind.NOTE: on_note,
+    Kind.CSAT: on_csat,
 }
 
 

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branding.brand import current_brand
 from tickets import accounts, links
-from tickets.models import Message, Notification, Ticket
+from tickets.models import CSATResponse, Message, Notification, Ticket
+from tickets.promise import promise_for
 
 Template = Notification.Template
 
@@ -209,7 +210,13 @@ def email_context(notification: Notification) -> dict:
         context["metric"] = SLA_METRICS.get(metric, metric.replace("_", " "))
         context["due_at"] = _instant(facts.get("due_at", ""))
         context["level"] = facts.get("level", "")
+    if template == Template.LOW_RATING:
+        context["rating"] = CSATResponse.objects.filter(pk=facts.get("rating")).first()
     if template == Template.TICKET_CREATED:
         context["refused_files"] = facts.get("refused_files", [])
         context["by_email"] = ticket.channel == Ticket.Channel.EMAIL
+        # Read when the email goes out, in its language; an email is read later, so the day is
+        # named ("Monday 7 Dec"), never "today".
+        with translation.override(notification.language):
+            context["promise"] = promise_for(ticket, relative=False)
     return context

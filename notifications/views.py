@@ -126,7 +126,14 @@ def inbound_email(request: HttpRequest) -> HttpResponse:
 class PreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
-        fields = ["assigned", "customer_replied", "mentioned", "sla_warning", "sla_breach"]
+        fields = [
+            "assigned",
+            "customer_replied",
+            "mentioned",
+            "sla_warning",
+            "sla_breach",
+            "low_rating",
+        ]
 
 
 @login_required

@@ -1,6 +1,7 @@
 """The customer portal: help centre, ticket forms, the customer's ticket page, guest links."""
 
 import hashlib
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,13 +18,17 @@ from django_ratelimit.decorators import ratelimit
 from kombu.exceptions import OperationalError as BrokerError
 
 from faq.deflection import record_ticket_submitted
-from tickets import links, services
+from tickets import links, low_ratings, pending_uploads, services
 from tickets.access import Viewer, get_attachment_for, get_ticket_for
 from tickets.attachments import attachment_response
 from tickets.forms import CATEGORY_FORMS, LinkRequestForm, RatingForm, ReplyForm, describe_details
 from tickets.models import Announcement, Category, Message, Ticket
+from tickets.promise import promise_for
 from tickets.services import Actor, ServiceError, active_category, customer_contact
 from tickets.tasks import send_access_link_task
+
+from .timeline import timeline
+from .urgent import urgent_routes
 
 REDACTION_NAMES = {
     "card": gettext_lazy("a card number"),
@@ -90,6 +95,37 @@ def form_idempotency_key(request: HttpRequest, token) -> str:
     return "web:" + hashlib.sha256(f"{owner}\n{token}".encode()).hexdigest()[:60]
 
 
+def _posted_form_key(request: HttpRequest) -> str:
+    """form_idempotency_key of the token posted with the form, spelled as the form cleans it;
+    "" when the token is not one (then no file is kept or claimed)."""
+    try:
+        token = uuid.UUID(request.POST.get("idempotency_token", ""))
+    except ValueError:
+        return ""
+    return form_idempotency_key(request, token)
+
+
+def _kept_files(request: HttpRequest, form_key: str) -> tuple[list, str]:
+    """The files kept for this form that the post names (tickets.pending_uploads), less the
+    one whose "Remove" was pressed without JavaScript (its id is returned: send nothing)."""
+    kept = pending_uploads.kept(request.POST.getlist("pending_upload"), form_key=form_key)
+    removing = request.POST.get("remove_upload", "")
+    if removing:
+        pending_uploads.discard(upload for upload in kept if str(upload.pk) == removing)
+        kept = [upload for upload in kept if str(upload.pk) != removing]
+    return kept, removing
+
+
+def _keep_new_files(form, form_key: str, *, removing: str) -> None:
+    """A form going back to the customer keeps the new files that passed the checks for its
+    next try; after a "Remove" it shows no errors (nothing was sent)."""
+    if form_key:
+        new_files = form.cleaned_data.get("attachments") or []
+        form.kept += pending_uploads.keep(new_files, form_key=form_key)
+    if removing:
+        form.errors.clear()
+
+
 # The form carries the CSRF and idempotency tokens; no cache may keep or share it.
 @never_cache
 @sensitive_post_parameters()
@@ -102,13 +138,16 @@ def new_ticket_form(request: HttpRequest, category: str) -> HttpResponse:
     contact = customer_contact(request.user)
     status = 200
     if request.method == "POST":
-        form = form_class(request.POST, request.FILES, signed_in=contact is not None)
+        form_key = _posted_form_key(request)
+        kept, removing = _kept_files(request, form_key)
+        form = form_class(request.POST, request.FILES, signed_in=contact is not None, kept=kept)
+        valid = form.is_valid()
         if getattr(request, "limited", False):
             form.add_error(
                 None, _("Too many requests from your connection. Please try again later.")
             )
             status = 429
-        elif form.is_valid():
+        elif valid and not removing:
             data = form.cleaned_data
             requester = contact or services.get_or_create_contact(
                 email=data["email"], name=data["name"], phone=data["phone"], language=get_language()
@@ -119,15 +158,18 @@ def new_ticket_form(request: HttpRequest, category: str) -> HttpResponse:
                 subject=data["subject"],
                 body=data["description"],
                 details=form.details(),
-                attachments=data["attachments"],
+                attachments=pending_uploads.as_clean_files(form.kept) + data["attachments"],
                 language=get_language(),
                 idempotency_key=form_idempotency_key(request, data["idempotency_token"]),
                 faq_article=data.get("faq_article") or "",
             )
+            pending_uploads.discard(form.kept)
             links.grant_session(request.session, links.grant_for(ticket))
             # The customer saw FAQ suggestions and asked anyway: the deflection report counts it.
             record_ticket_submitted(request, ticket)
             return redirect("ticket-submitted", reference=ticket.reference)
+        # Past the rate limit nothing more is stored: the limit also bounds the disk used.
+        _keep_new_files(form, form_key if status != 429 else "", removing=removing)
     else:
         form = form_class(
             signed_in=contact is not None,
@@ -136,9 +178,22 @@ def new_ticket_form(request: HttpRequest, category: str) -> HttpResponse:
     return render(
         request,
         "portal/ticket_form.html",
-        {"form": form, "topic": topic, "announcements": Announcement.objects.current()},
+        {
+            "form": form,
+            "topic": topic,
+            "announcements": Announcement.objects.current(),
+            "urgent_routes": urgent_routes(topic),
+        },
         status=status,
     )
+
+
+def _urgent_routes_of(ticket: Ticket) -> list:
+    """What to do at once, while nobody has answered yet: after that the conversation guides
+    (an agent may already have blocked the account the route says to block)."""
+    if not ticket.is_open or ticket.first_response_at:
+        return []
+    return urgent_routes(ticket.category_id)
 
 
 @never_cache
@@ -151,6 +206,8 @@ def ticket_submitted(request: HttpRequest, reference: str) -> HttpResponse:
             "ticket": ticket,
             "link": links.link_url(ticket),
             "redaction_notice": redaction_notice(services.redactions_of(ticket)),
+            "promise": promise_for(ticket),
+            "urgent_routes": _urgent_routes_of(ticket),
         },
     )
 
@@ -180,9 +237,13 @@ def ticket_detail(request: HttpRequest, reference: str, *, reply_form=None, rati
             "ticket": ticket,
             "thread": _thread(ticket),
             "details": describe_details(ticket.category_id, ticket.details),
+            "promise": promise_for(ticket),
+            "timeline": timeline(ticket),
+            "urgent_routes": _urgent_routes_of(ticket),
             "reply_form": reply_form or ReplyForm(),
             "rating_form": (rating_form or RatingForm()) if can_rate else None,
             "rating": rated,
+            "rating_follow_up": rated is not None and low_ratings.followed_up(rated),
             "can_resolve": ticket.is_open,
             "reply_reopens": deadline is not None and deadline >= timezone.now(),
             "reply_starts_new": ticket.status == Ticket.Status.CLOSED
@@ -197,19 +258,25 @@ def ticket_detail(request: HttpRequest, reference: str, *, reply_form=None, rati
 def ticket_reply(request: HttpRequest, reference: str) -> HttpResponse:
     viewer = Viewer.of(request)
     ticket = get_ticket_for(viewer, reference, as_customer=True)
-    form = ReplyForm(request.POST, request.FILES)
-    if not form.is_valid():
+    # Files kept for a reply belong to this ticket and to whoever writes (user or browser).
+    form_key = form_idempotency_key(request, f"reply:{ticket.pk}")
+    kept, removing = _kept_files(request, form_key)
+    form = ReplyForm(request.POST, request.FILES, kept=kept)
+    if not form.is_valid() or removing:
+        _keep_new_files(form, form_key, removing=removing)
         return ticket_detail(request, reference, reply_form=form)
     try:
         message = services.add_customer_message(
             ticket=ticket,
             contact=ticket.requester,
             body=form.cleaned_data["body"],
-            attachments=form.cleaned_data["attachments"],
+            attachments=pending_uploads.as_clean_files(form.kept)
+            + form.cleaned_data["attachments"],
         )
     except ServiceError as error:
         messages.error(request, str(error))
         return redirect("ticket-detail", reference=ticket.reference)
+    pending_uploads.discard(form.kept)
     landed = message.ticket
     if landed.pk != ticket.pk:
         # A new linked request (after the reopen window) or the ticket this one was merged into.
@@ -256,13 +323,22 @@ def ticket_rate(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return ticket_detail(request, reference, rating_form=form)
     try:
-        services.rate_ticket(
+        rating = services.rate_ticket(
             ticket=ticket,
             contact=ticket.requester,
             score=form.cleaned_data["score"],
             comment=form.cleaned_data["comment"],
         )
-        messages.success(request, _("Thank you for rating our help."))
+        if low_ratings.followed_up(rating):
+            messages.success(
+                request,
+                _(
+                    "We are sorry we let you down. We have passed your rating to a team lead, "
+                    "who will contact you about it."
+                ),
+            )
+        else:
+            messages.success(request, _("Thank you for rating our help."))
     except ServiceError as error:
         messages.error(request, str(error))
     return redirect("ticket-detail", reference=ticket.reference)

@@ -58,7 +58,7 @@ def fill_payment_form(page, *, amount: str) -> None:
     page.fill("#id_description", "Saldo terpotong Rp45.000 tapi kasir bilang belum masuk.")
     page.fill("#id_email", "andi.pratama@example.net")
     page.fill("#id_name", "Andi Pratama")
-    page.locator("form.ticket-form button[type=submit]").click()
+    page.locator("form.ticket-form button.button-primary").click()
 
 
 # A reply claiming to be the customer's, from a server that is not theirs (README "Security"):
@@ -91,6 +91,9 @@ def capture(browser, base: str, device: str) -> None:
     page.goto(base + "/")
     shot("help-centre")
     page.goto(base + "/tickets/new/payment_failed/")
+    # A screenshot chosen before the error is kept ("Already attached"): any PNG will do.
+    receipt = {"name": "bukti-transfer.png", "mimeType": "image/png", "buffer": page.screenshot()}
+    page.set_input_files("#id_attachments", receipt)
     fill_payment_form(page, amount="-5")
     shot("form-error")
     fill_payment_form(page, amount="45.000")
@@ -103,6 +106,9 @@ def capture(browser, base: str, device: str) -> None:
     page.get_by_text("Ada transaksi yang bukan saya").click()
     page.wait_for_selector(".thread")
     shot("ticket")
+    # Where minutes count, the form opens with what to do at once (admin's urgent routes).
+    page.goto(base + "/tickets/new/suspicious_transaction/")
+    page.screenshot(path=str(OUT / f"urgent-route-{device}.png"))
     page.goto(base + "/help/search/?q=%00")  # a request we cannot read: the 400 page
     shot("bad-request")
     context.close()
@@ -181,7 +187,11 @@ def main() -> int:
     port = free_port()
     with tempfile.TemporaryDirectory() as var:
         env = dict(
-            os.environ, DEBUG="true", VAR_DIR=var, DATABASE_URL=f"sqlite:///{var}/db.sqlite3"
+            os.environ,
+            DEBUG="true",
+            VAR_DIR=var,
+            DATABASE_URL=f"sqlite:///{var}/db.sqlite3",
+            SITE_URL=f"http://127.0.0.1:{port}",  # the private link shown names this server
         )
         for key in ("REDIS_URL", "CELERY_BROKER_URL"):
             env.pop(key, None)

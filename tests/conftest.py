@@ -7,15 +7,18 @@ reason (locally) or fail (CI=true), so a green CI run always means they ran.
 import os
 
 import pytest
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils import translation
 
 from helpdesk.celery import app as celery_app
+from sla.defaults import ensure_default_policy
 from tests.factories import ContactFactory, TicketFactory, UserFactory
 from tickets import config_cache, roles
 from tickets.defaults import ensure_default_queues
-from tickets.models import Category, Queue, QueueMembership
+from tickets.models import Category, Queue, QueueMembership, SLAPolicy
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = "/usr/bin/chromium"
@@ -83,7 +86,8 @@ def client_factory():
 
 @pytest.fixture(autouse=True)
 def _reference_rows(request):
-    """The rows migrations create (queues, categories, role groups) exist in every DB test.
+    """The rows migrations create (queues, categories, role groups, the office-hours calendar
+    and the default SLA policy) exist in every DB test.
 
     A transactional test (live server, live worker, threads) ends with a flush that removes
     them; whichever test runs next finds them again here, whatever the order.
@@ -98,6 +102,9 @@ def _reference_rows(request):
         if not Category.objects.exists() or not Group.objects.exists():
             ensure_default_queues(Queue, Category)
             roles.sync_role_groups()
+        if not SLAPolicy.objects.filter(is_default=True).exists():
+            # The office-hours calendar and the default policy (migration tickets 0008).
+            ensure_default_policy(apps.get_model, time_zone=settings.TIME_ZONE)
 
 
 @pytest.fixture(autouse=True)

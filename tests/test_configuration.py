@@ -44,6 +44,7 @@ def _start(**env) -> subprocess.CompletedProcess:
         ),
         ({"DEBUG": "true", "REDIS_URL": "localhost:6379"}, "REDIS_URL"),
         ({"DEBUG": "true", "SLA_SWEEP_SECONDS": "60"}, "SLA_SWEEP_SECONDS"),
+        ({"DEBUG": "true", "LOW_RATING_FOLLOW_UP_AT": "6"}, "LOW_RATING_FOLLOW_UP_AT"),
     ],
 )
 def test_it_stops_with_one_line_naming_the_variable(env, variable):

@@ -8,6 +8,7 @@ the file broker): nothing is shared with the suite's PostgreSQL and Redis.
 """
 
 import contextlib
+import json
 import os
 import pty
 import re
@@ -284,3 +285,70 @@ def test_a_second_make_run_on_a_port_in_use_says_so(checkout, make_run):
     first.press_ctrl_c()
     assert first.exit_status() == 0
     nothing_left(first)
+
+
+# The links in emails follow the port: the environment run.py gives web, worker and beat, read by
+# the settings together with the checkout's .env, as the three processes read them.
+
+
+@pytest.fixture
+def dotenv(checkout):
+    """Write the checkout's .env for one test; the one before is put back after it."""
+    path = checkout / ".env"
+    before = path.read_bytes() if path.exists() else None
+    yield path.write_text
+    if before is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_bytes(before)
+
+
+def site_url(checkout: Path, env: dict[str, str]) -> str:
+    """SITE_URL as a process of this checkout reads it (manage.py, the worker, beat)."""
+    shown = subprocess.run(
+        [str(checkout / ".venv" / "bin" / "python"), "manage.py", "shell", "-c",
+         "from django.conf import settings; print(settings.SITE_URL)"],
+        cwd=checkout, env=env, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    return shown.stdout.splitlines()[-1]
+
+
+def run_py_environment(checkout: Path, shell: dict[str, str]) -> dict[str, str]:
+    """The environment `make run` starts web, worker and beat with, from this shell."""
+    made = subprocess.run(
+        [str(checkout / ".venv" / "bin" / "python"), "-c",
+         "import json, sys; sys.path.insert(0, 'scripts'); import run; "
+         "print(json.dumps(run.dev_environment(run.choose_port())))"],
+        cwd=checkout, env=shell, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stdout + made.stderr
+    return json.loads(made.stdout)
+
+
+def newcomers_shell(**exported: str) -> dict[str, str]:
+    return {**{name: os.environ[name] for name in KEPT if name in os.environ}, **exported}
+
+
+def test_links_in_emails_follow_port_even_when_an_earlier_env_pinned_8000(checkout, dotenv):
+    dotenv("DEBUG=true\nSECRET_KEY=" + "k" * 50 + "\nPORT=8000\nSITE_URL=http://127.0.0.1:8000\n")
+
+    env = run_py_environment(checkout, newcomers_shell(PORT="8123"))
+
+    assert env["PORT"] == "8123"
+    assert site_url(checkout, env) == "http://127.0.0.1:8123"
+
+
+def test_manage_py_beside_make_run_links_to_the_port_in_env(checkout, dotenv):
+    # What `PORT=8123 make run` writes on its first run, then a command run without exporting.
+    dotenv("DEBUG=true\nSECRET_KEY=" + "k" * 50 + "\nPORT=8123\n")
+
+    assert site_url(checkout, newcomers_shell()) == "http://127.0.0.1:8123"
+    assert site_url(checkout, run_py_environment(checkout, newcomers_shell())).endswith(":8123")
+
+
+def test_a_site_url_exported_in_the_shell_still_wins(checkout, dotenv):
+    dotenv("DEBUG=true\nSECRET_KEY=" + "k" * 50 + "\nPORT=8000\n")
+    shell = newcomers_shell(PORT="8123", SITE_URL="https://help.wallet.example")
+
+    assert site_url(checkout, run_py_environment(checkout, shell)) == "https://help.wallet.example"

@@ -19,6 +19,7 @@ from .models import (
     Tag,
     Ticket,
     TicketEvent,
+    UrgentRoute,
     User,
 )
 
@@ -119,8 +120,42 @@ class QueueMembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["queue", "user"]
 
 
+class UrgentRouteInline(admin.StackedInline):
+    model = UrgentRoute
+    extra = 0
+    fields = [
+        ("instruction_id", "instruction_en", "instruction_zh_hans"),
+        "link",
+        ("link_label_id", "link_label_en", "link_label_zh_hans"),
+        ("show_hotline", "position", "is_active"),
+    ]
+
+
+@admin.register(UrgentRoute)
+class UrgentRouteAdmin(admin.ModelAdmin):
+    """What a customer should do at once for a topic (block the account, call the hotline)."""
+
+    list_display = ["category", "instruction_now", "link", "show_hotline", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["instruction_id", "instruction_en", "instruction_zh_hans", "link"]
+    fieldsets = [
+        (None, {"fields": ["category", "instruction_id", "instruction_en", "instruction_zh_hans"]}),
+        (
+            _("Link"),
+            {"fields": ["link", "link_label_id", "link_label_en", "link_label_zh_hans"]},
+        ),
+        (None, {"fields": ["show_hotline", "position", "is_active"]}),
+    ]
+
+    @admin.display(description=_("what to do now"))
+    def instruction_now(self, obj: UrgentRoute) -> str:
+        return obj.instruction()
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    inlines = [UrgentRouteInline]
     list_display = ["code", "label_now", "queue", "default_priority", "position", "is_active"]
     list_editable = ["queue", "default_priority", "position", "is_active"]
     list_filter = ["queue", "default_priority", "is_active"]

@@ -183,7 +183,28 @@ class PastDateField(forms.DateField):
 CURRENCIES = [("IDR", "IDR"), ("USD", "USD"), ("SGD", "SGD"), ("CNY", "CNY")]
 
 
-class TicketForm(forms.Form):
+class KeepsFiles:
+    """A form whose files are kept between its tries (tickets.pending_uploads): `kept` are the
+    ones kept from an earlier try, shown as "Already attached" and counted within MAX_FILES
+    with the files chosen now."""
+
+    def __init__(self, *args, kept=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kept = list(kept)
+
+    def clean_attachments(self) -> list:
+        files = self.cleaned_data["attachments"]
+        count = len(self.kept) + len(files)
+        if files and count > MAX_FILES:
+            raise ValidationError(
+                _("You attached %(count)d files; at most %(limit)d can be sent with one message.")
+                % {"count": count, "limit": MAX_FILES},
+                code="too_many",
+            )
+        return files
+
+
+class TicketForm(KeepsFiles, forms.Form):
     """What every topic asks: subject, description, files, and who you are when signed out."""
 
     category_code = ""
@@ -538,17 +559,28 @@ def detail_rows(category_code: str, details: dict) -> list[DetailRow]:
     return CATEGORY_FORMS[category_code].detail_rows(details)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(KeepsFiles, forms.Form):
     body = forms.CharField(
         label=_("Your reply"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
     )
     attachments = AttachmentsField(label=_("Add screenshots or receipts"))
 
 
+# The rating scale in reading order, 1 first: a customer tapping the fifth choice means five.
+# Each number has words too, for screen readers and for the scale's two ends on the page.
+RATING_CHOICES = [
+    (1, _("Very unhappy")),
+    (2, _("Unhappy")),
+    (3, _("Neither happy nor unhappy")),
+    (4, _("Happy")),
+    (5, _("Very happy")),
+]
+
+
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("How happy are you with the help you got?"),
-        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        choices=RATING_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
     )

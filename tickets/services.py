@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import attachments as attachment_files
-from . import redaction
+from . import low_ratings, redaction
 from .assignment import auto_assign
 from .config_cache import ConfigCache
 from .events import Actor, IllegalTransition, ServiceError, record_event
@@ -496,7 +496,8 @@ def add_customer_message(
 
 
 def rate_ticket(*, ticket: Ticket, contact: Contact, score: int, comment: str = "") -> CSATResponse:
-    """The customer's 1-5 rating of a resolution; once per resolution."""
+    """The customer's 1-5 rating of a resolution; once per resolution. A low one is followed up
+    by the queue's leads (tickets/low_ratings.py), in the same transaction, so once too."""
     if ticket.status not in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED) or ticket.merged_into_id:
         raise ServiceError(_("Only a resolved request can be rated."))
     if not 1 <= int(score) <= 5:
@@ -514,7 +515,9 @@ def rate_ticket(*, ticket: Ticket, contact: Contact, score: int, comment: str = 
                 comment=comment,
                 created_at=now,
             )
-            record_event(ticket, TicketEvent.Kind.CSAT, by, new=score, at=now)
+            # A low rating's note and its leads: the event's reactions tell them.
+            facts = {"rating": rating.pk, **low_ratings.follow_up(ticket, rating, now)}
+            record_event(ticket, TicketEvent.Kind.CSAT, by, new=score, data=facts, at=now)
             redact.record(ticket, by, now)
     except IntegrityError:
         raise ServiceError(_("You have already rated this resolution. Thank you!")) from None

@@ -1,4 +1,5 @@
 from django import template
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -14,6 +15,16 @@ CUSTOMER_STATUS = {
 }
 
 
+# A request nobody has looked at past its SLA deadline must not read "we will look at it soon".
+LATE = _("Taking longer than promised: we are prioritising it")
+
+
 @register.filter
 def customer_status(ticket) -> str:
+    if (
+        ticket.status == "new"
+        and ticket.sla_due_at is not None
+        and ticket.sla_due_at <= timezone.now()
+    ):
+        return str(LATE)
     return str(CUSTOMER_STATUS.get(ticket.status, ticket.get_status_display()))

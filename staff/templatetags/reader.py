@@ -4,6 +4,7 @@ events are kept as codes and data, never as text translated once for whoever was
 from django import template
 
 from sla import notes
+from tickets import low_ratings
 from tickets.models import Message, Ticket, TicketEvent
 from tickets.services import CATEGORIES
 
@@ -12,7 +13,10 @@ register = template.Library()
 
 @register.filter
 def message_text(message: Message) -> str:
-    """A message's text; an SLA escalation note in the reader's language and time zone."""
+    """A message's text; an SLA escalation or low-rating note in the reader's language and
+    time zone."""
+    if low_ratings.is_note(message):
+        return low_ratings.note_text(message)
     return notes.message_text(message)
 
 

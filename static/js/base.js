@@ -18,8 +18,3 @@ document.querySelectorAll("form[data-once]").forEach((form) => {
     });
   });
 });
-
-// Copyable links select themselves.
-document.querySelectorAll("[data-select-on-focus]").forEach((input) => {
-  input.addEventListener("focus", () => input.select());
-});

@@ -49,10 +49,31 @@
     }, 2000);
   }
 
+  // Where copying is refused, the text it names (data-copy-select="id") is selected instead,
+  // ready for the phone's own "Copy".
+  function selectText(id) {
+    const element = id && document.getElementById(id);
+    if (!element) return;
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
   document.addEventListener("click", async (event) => {
     const button = event.target.closest("button[data-copy]");
     if (!button || !status) return;
     event.preventDefault();
-    announce(button, await copy(button.dataset.copy));
+    const done = await copy(button.dataset.copy);
+    if (!done) selectText(button.dataset.copySelect);
+    announce(button, done);
   });
+
+  // A button that only works with this script is hidden in the page until now.
+  if (status) {
+    document.querySelectorAll("button[data-copy][hidden]").forEach((button) => {
+      button.hidden = false;
+    });
+  }
 })();

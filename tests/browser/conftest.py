@@ -3,8 +3,16 @@ import threading
 import time
 
 import pytest
+from django.core.cache import cache
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every browser comes from 127.0.0.1, and the per-address limits (forms, sign-in) count in
+    the cache: one test's posts must not use up the next one's."""
+    cache.clear()
 
 
 @pytest.fixture

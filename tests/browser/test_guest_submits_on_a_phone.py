@@ -39,12 +39,12 @@ def test_a_guest_submits_a_payment_problem_with_a_screenshot_and_replies(
     page.set_input_files("#id_attachments", str(screenshot))
     page.fill("#id_email", "andi.guest@example.net")
     page.fill("#id_name", "Andi Pratama")
-    page.locator("form.ticket-form button[type=submit]").click()
+    page.locator("form.ticket-form button.button-primary").click()
 
     # The confirmation: the reference and the private link.
     reference = page.locator("#ticket-reference")
     expect(reference).to_have_text(re.compile(r"^GP-[2-9A-HJ-NP-Z]{6}$"))
-    link = page.locator("#ticket-link").input_value()
+    link = page.locator("#ticket-link").inner_text()
     ticket = Ticket.objects.get(reference=reference.inner_text())
     assert ticket.attachments.get().original_name == "bukti-transfer.png"
     assert ticket.language == "id"
@@ -71,7 +71,7 @@ def test_a_mistake_comes_back_with_the_error_in_focus_and_nothing_lost(site, pho
     page.fill("#id_subject", "Pembayaran gagal")
     page.fill("#id_amount", "-5")
     page.fill("#id_merchant", "Toko Jaya")
-    page.locator("form.ticket-form button[type=submit]").click()
+    page.locator("form.ticket-form button.button-primary").click()
 
     expect(page.locator(".error-summary")).to_be_focused()
     expect(page.locator("#id_amount_group .errorlist")).to_be_visible()

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from tests.browser.test_two_factor_sign_in import PolicyRefusals
+from tests.browser.axe import PolicyRefusals
 from tests.factories import TicketFactory
 from tickets import presence, roles, services
 from tickets.models import Category, QueueMembership

@@ -5,9 +5,9 @@ import os
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.axe import PolicyRefusals, violations
 from tests.factories import TicketFactory
 from tickets.models import CannedResponse, Macro, Ticket
 
@@ -24,28 +24,9 @@ def shot(page, name: str) -> None:
         page.screenshot(path=f"{SHOTS}/{name}.png", caret="initial")  # "hide" styles inline
 
 
-class PolicyRefusals(list):
-    """What the Content-Security-Policy refused on the page. (axe-core's injected script styles
-    elements inline, so the accessibility check runs in a test of its own.)"""
-
-    def __init__(self, page) -> None:
-        super().__init__()
-        page.on("console", self.heard)
-
-    def heard(self, message) -> None:
-        if "Content Security Policy" in message.text:
-            self.append(message.text)
-
-
 def no_serious_violations(page) -> None:
     """axe-core on the picker and the preview: nothing serious or critical."""
-    results = Axe().run(page, context={"include": [[".picker"], ["#macro-preview"]]})
-    serious = [
-        violation
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
-    assert not serious, results.generate_report()
+    assert violations(page, context={"include": [[".picker"], ["#macro-preview"]]}) == []
 
 
 @pytest.fixture

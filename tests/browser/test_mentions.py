@@ -4,11 +4,11 @@ and mei's bell shows 1 unread within 2 s, through the live WebSocket (live_site)
 the notification centre pass axe-core and keep the Content-Security-Policy."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
+from tests.browser.axe import PolicyRefusals, violations
 from tests.factories import TicketFactory, UserFactory
 from tickets import roles
 from tickets.models import QueueMembership
@@ -23,31 +23,6 @@ def agent_of(queue, name: str, email: str):
     user.groups.add(Group.objects.get(name=roles.AGENT))
     QueueMembership.objects.create(queue=queue, user=user)
     return user
-
-
-class PolicyRefusals(list):
-    """What the Content-Security-Policy refused on the page (axe's own injections aside)."""
-
-    def __init__(self, page) -> None:
-        super().__init__()
-        self.axe_running = False
-        page.on("console", self.heard)
-
-    def heard(self, message) -> None:
-        if "Content Security Policy" in message.text and not self.axe_running:
-            self.append(message.text)
-
-
-def serious_violations(page, refused: PolicyRefusals) -> list:
-    refused.axe_running = True
-    results = Axe().run(page)
-    page.wait_for_timeout(300)
-    refused.axe_running = False
-    return [
-        violation["id"]
-        for violation in results.response["violations"]
-        if violation.get("impact") in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("viewport", [(1440, 900), (1280, 720)])
@@ -83,7 +58,7 @@ def test_a_mention_reaches_the_colleagues_open_page_within_2_s(
     toast = hers.locator("#bell-toast")
     expect(toast).to_contain_text(f"Budi mentioned you on {ticket.reference}")
     hers.screenshot(path=f"{SHOTS}/bell-toast-{width}x{height}.png")
-    assert serious_violations(hers, refused) == []
+    assert violations(hers, refused) == []
 
     # The centre lists it; opening it marks it read and shows the ticket.
     bell.click()
@@ -93,7 +68,7 @@ def test_a_mention_reaches_the_colleagues_open_page_within_2_s(
     expect(row).to_contain_text("Refund not received after 7 days")
     expect(row).to_contain_text("Budi Santoso")
     hers.screenshot(path=f"{SHOTS}/centre-{width}x{height}.png", full_page=True)
-    assert serious_violations(hers, refused) == []
+    assert violations(hers, refused) == []
     row.get_by_role("link").click()
     expect(hers.locator("h1")).to_have_text("Refund not received after 7 days")
     expect(hers.locator("#bell-count")).to_be_hidden()

@@ -2,34 +2,16 @@
 Content-Security-Policy refuses nothing the pages do (issue 17, part "accessibility")."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from branding.models import ONLY_ROW, Brand
+from tests.browser.axe import PolicyRefusals, violations
 from tests.browser.staff_pages import VIEWPORTS, refund_ticket, sign_in
-from tests.browser.test_two_factor_sign_in import PolicyRefusals
 from tests.factories import TicketFactory
 from tickets import services
 from tickets.services import Actor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-GRAVE = ("serious", "critical")
-
-
-def grave_violations(page, refused: PolicyRefusals) -> list[str]:
-    """axe's serious and critical findings, each with the elements it found them on."""
-    refused.axe_running = True
-    results = Axe().run(page)
-    # Console messages arrive after the evaluation that caused them.
-    page.wait_for_timeout(300)
-    refused.axe_running = False
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} "
-        + "; ".join(str(node["target"]) for node in violation["nodes"])
-        for violation in results.response["violations"]
-        if violation["impact"] in GRAVE
-    ]
 
 
 @pytest.fixture
@@ -50,7 +32,7 @@ def test_the_staff_pages_have_no_serious_or_critical_violations(site, desk, lead
     found = {}
 
     page.goto(site + "/staff/login/")
-    found["login"] = grave_violations(page, refused)
+    found["login"] = violations(page, refused)
     sign_in(page, site, lead)
     pages = {
         "dashboard": "/staff/",
@@ -62,7 +44,7 @@ def test_the_staff_pages_have_no_serious_or_critical_violations(site, desk, lead
     for name, path in pages.items():
         page.goto(site + path)
         expect(page.locator("h1")).to_be_visible()
-        found[name] = grave_violations(page, refused)
+        found[name] = violations(page, refused)
         if name == "ticket":
             trail = page.locator("#audit-trail .events")
             assert trail.evaluate("list => list.scrollHeight > list.clientHeight")
@@ -71,7 +53,7 @@ def test_the_staff_pages_have_no_serious_or_critical_violations(site, desk, lead
     page.goto(site + "/staff/")
     page.get_by_role("button", name="Available").click()
     expect(page.locator("#away-dialog")).to_be_visible(timeout=2000)
-    found["away dialog"] = grave_violations(page, refused)
+    found["away dialog"] = violations(page, refused)
 
     assert {name: problems for name, problems in found.items() if problems} == {}
     assert refused == []
@@ -92,7 +74,7 @@ def test_buttons_and_links_read_whatever_colour_the_brand_holds(site, desk, lead
     }.items():
         page.goto(site + path)
         expect(page.locator("h1")).to_be_visible()
-        found[name] = grave_violations(page, refused)
+        found[name] = violations(page, refused)
 
     claim = page.locator("#claim")
     assert claim.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(13, 128, 74)"

@@ -5,10 +5,11 @@ import re
 from base64 import b32decode
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import cache
 from django_otp.oath import totp
 from playwright.sync_api import expect
+
+from tests.browser.axe import EVERY_IMPACT, PolicyRefusals, violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,27 +21,8 @@ def code_from(secret: str, *, steps_ahead: int = 0) -> str:
     return f"{totp(b32decode(secret), drift=steps_ahead):06d}"
 
 
-class PolicyRefusals(list):
-    """What the Content-Security-Policy refused on the page, except while axe-core runs: its
-    injected script styles elements inline, and those refusals are axe's, not the page's."""
-
-    def __init__(self, page) -> None:
-        super().__init__()
-        self.axe_running = False
-        page.on("console", self.heard)
-
-    def heard(self, message) -> None:
-        if "Content Security Policy" in message.text and not self.axe_running:
-            self.append(message.text)
-
-
 def accessible(page, refused: PolicyRefusals) -> None:
-    refused.axe_running = True
-    results = Axe().run(page)
-    # Console messages arrive after the evaluation that caused them.
-    page.wait_for_timeout(300)
-    refused.axe_running = False
-    assert results.violations_count == 0, results.generate_report()
+    assert violations(page, refused, impacts=EVERY_IMPACT) == []
 
 
 def sign_in_with_password(page, site: str, email: str) -> None:

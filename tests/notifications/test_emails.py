@@ -15,7 +15,7 @@ from notifications.reactions import notify_sla
 from notifications.rendering import reply_tag
 from tests.factories import TicketFactory
 from tickets import assignment, links, services
-from tickets.models import Notification
+from tickets.models import Notification, Ticket
 from tickets.services import Actor
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,9 @@ def _one_of_each(agent, lead, customer) -> list[Notification]:
     services.add_agent_message(ticket=ticket, agent=lead, body="Which bank?\nBRI or BCA?")
     services.change_status(ticket=ticket, status="pending_customer", by=Actor.agent(lead))
     services.change_status(ticket=ticket, status="resolved", by=Actor.agent(lead))
+    services.rate_ticket(
+        ticket=Ticket.objects.get(pk=ticket.pk), contact=customer.contact, score=1, comment="Slow"
+    )
     services.send_access_link(ticket=ticket, by=Actor.customer(customer.contact))
     assignment.assign(ticket=ticket, assignee=agent, by=lead)
     services.add_agent_message(

@@ -16,7 +16,7 @@ def test_it_shows_everything_on_at_first(client, agent):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("checked") == 5
+    assert html.count("checked") == 6
     assert "Escalations" in html
 
 
@@ -30,6 +30,7 @@ def test_it_saves_what_an_agent_mutes(client, agent):
     assert (preference.assigned, preference.customer_replied) == (True, False)
     assert (preference.sla_warning, preference.sla_breach) == (False, True)
     assert preference.mentioned is False
+    assert preference.low_rating is False
     assert "saved" in response.content.decode()
 
 

@@ -20,14 +20,14 @@ def test_it_confirms_with_the_reference_and_a_private_link(submit):
     html = response.content.decode()
     ticket = Ticket.objects.get()
     assert reference_in(html) == ticket.reference
-    link = re.search(r'id="ticket-link" type="text" readonly value="([^"]+)"', html).group(1)
+    link = re.search(r'id="ticket-link">([^<]+)</p>', html).group(1)
     assert link.startswith(f"{settings.SITE_URL}/t/")  # SITE_URL, never the Host header
     assert ticket.requester.email == "guest@example.net"
 
 
 def test_the_link_opens_the_ticket_in_another_browser(submit, client_factory):
     html = submit().content.decode()
-    link = re.search(rf'value="({re.escape(settings.SITE_URL)}/t/[^"]+)"', html).group(1)
+    link = re.search(rf'data-copy="({re.escape(settings.SITE_URL)}/t/[^"]+)"', html).group(1)
     other_browser = client_factory()
 
     response = other_browser.get(link.removeprefix(settings.SITE_URL), follow=True)

@@ -26,6 +26,8 @@ from .sla import (
     SLATimer,
 )
 from .tickets import Category, Tag, Ticket
+from .uploads import PendingUpload
+from .urgent import UrgentRoute
 from .users import User
 from .workspace import CannedResponse, Macro, SavedView
 
@@ -48,6 +50,7 @@ __all__ = [
     "Message",
     "Notification",
     "NotificationPreference",
+    "PendingUpload",
     "Queue",
     "QueueMembership",
     "SLAPolicy",
@@ -58,6 +61,7 @@ __all__ = [
     "Ticket",
     "TicketCC",
     "TicketEvent",
+    "UrgentRoute",
     "User",
     "queue_ids_visible_to",
 ]

@@ -55,6 +55,7 @@ class Notification(models.Model):
         SLA_WARNING = "sla_warning", _("SLA warning")
         SLA_BREACH = "sla_breach", _("SLA breach")
         SLA_ESCALATION = "sla_escalation", _("SLA escalation")
+        LOW_RATING = "low_rating", _("Low rating to follow up")
         # About an account, not a ticket
         VERIFY_EMAIL = "verify_email", _("Confirm the email address")
         ACCOUNT_EXISTS = "account_exists", _("Account exists already")
@@ -72,6 +73,7 @@ class Notification(models.Model):
             Template.SLA_WARNING,
             Template.SLA_BREACH,
             Template.SLA_ESCALATION,
+            Template.LOW_RATING,
         }
     )
 
@@ -208,6 +210,9 @@ class NotificationPreference(models.Model):
     )
     sla_warning = models.BooleanField(_("an SLA deadline is near"), default=True)
     sla_breach = models.BooleanField(_("an SLA deadline is missed"), default=True)
+    low_rating = models.BooleanField(
+        _("a customer gives a low rating in a queue I lead"), default=True, db_default=True
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     # Template -> the field that can mute it.
@@ -217,6 +222,7 @@ class NotificationPreference(models.Model):
         Notification.Template.MENTIONED: "mentioned",
         Notification.Template.SLA_WARNING: "sla_warning",
         Notification.Template.SLA_BREACH: "sla_breach",
+        Notification.Template.LOW_RATING: "low_rating",
     }
 
     class Meta:

@@ -19,6 +19,7 @@ from helpdesk.demo_data import (
     DEMO_RATINGS,
     DEMO_TICKETS,
     DEMO_TOTP_SECRET,
+    DEMO_URGENT_ROUTES,
     DEMO_USERS,
 )
 from notifications.demo import ensure_demo_notifications
@@ -37,6 +38,7 @@ from tickets.models import (
     QueueMembership,
     Ticket,
     TicketEvent,
+    UrgentRoute,
     User,
 )
 from tickets.services import Actor
@@ -75,6 +77,10 @@ class Command(BaseCommand):
         Announcement.objects.get_or_create(
             message_en=DEMO_ANNOUNCEMENT["message_en"], defaults=DEMO_ANNOUNCEMENT
         )
+        for route in DEMO_URGENT_ROUTES:
+            # Only for a topic with none: an admin's own routes survive a second run.
+            if not UrgentRoute.objects.filter(category_id=route["category_id"]).exists():
+                UrgentRoute.objects.create(**route)
         ensure_demo_notifications()  # among them an email that opens a ticket
         tickets = Ticket.objects.count()
         added = f"{tickets - tickets_before} added" if tickets > tickets_before else "none added"
