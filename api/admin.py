@@ -98,6 +98,7 @@ class WebhookDeliveryAdmin(OutboxAdmin):
         "event",
         "endpoint",
         "ticket",
+        "incident",
         "status",
         "attempts",
         "response_status",
@@ -107,7 +108,7 @@ class WebhookDeliveryAdmin(OutboxAdmin):
     ]
     list_filter = ["status", "event", "endpoint", "created_at"]
     search_fields = ["ticket__reference", "idempotency_key", "endpoint__name"]
-    list_select_related = ["endpoint", "ticket"]
+    list_select_related = ["endpoint", "ticket", "incident"]
     retryable_note = _(
         "Delivered and pending deliveries are never sent again; only failed ones are retried."
     )

@@ -112,12 +112,15 @@ def new_webhook_secret() -> str:
 
 
 class WebhookEndpoint(models.Model):
-    """An integrator's URL told about ticket changes, signed with its own secret."""
+    """An integrator's URL told about ticket and incident changes, signed with its own secret."""
 
     class Event(models.TextChoices):
         CREATED = "ticket.created", _("Ticket created")
         UPDATED = "ticket.updated", _("Ticket updated")
         RESOLVED = "ticket.resolved", _("Ticket resolved")
+        INCIDENT_CREATED = "incident.created", _("Incident declared")
+        INCIDENT_UPDATED = "incident.updated", _("Incident updated")
+        INCIDENT_RESOLVED = "incident.resolved", _("Incident resolved")
 
     name = models.CharField(_("name"), max_length=100)
     url = models.URLField(_("URL"), max_length=500)
@@ -141,8 +144,9 @@ class WebhookEndpoint(models.Model):
 
 
 class WebhookDelivery(models.Model):
-    """One event to one endpoint: written in the transaction of the ticket change (the outbox
-    pattern of notifications), delivered after commit, retried with backoff."""
+    """One event to one endpoint: written in the transaction of the ticket or incident change
+    (the outbox pattern of notifications), delivered after commit, retried with backoff. A
+    ticket event names its ticket, an incident event its incident."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -164,6 +168,14 @@ class WebhookDelivery(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("ticket"),
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("incident"),
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     payload = models.JSONField(_("payload"))

@@ -22,6 +22,15 @@ class IsStaff(permissions.BasePermission):
         return roles.is_staff_member(request.user)
 
 
+class IsLead(permissions.BasePermission):
+    """Leads and admins (incidents are declared, updated and resolved by them)."""
+
+    message = "Only leads and admins may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return roles.is_lead(request.user)
+
+
 class ApiKeyScope(permissions.BasePermission):
     """An API key reads with the `read` scope and writes with the `write` scope."""
 

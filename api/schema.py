@@ -29,13 +29,16 @@ DESCRIPTIONS = {
     "401": "No or invalid credentials (session, `Bearer` API key or `GuestLink` token).",
     "403": "Signed in, but not allowed (role, API key scope, or CSRF token missing).",
     "404": "No such object, or not one the caller may see (never told apart).",
-    "409": "Refused by the ticket's state (e.g. a status move the lifecycle forbids).",
+    "409": "Refused by the ticket's or the incident's state (e.g. a status move the lifecycle "
+    "forbids, an update to a resolved incident).",
     "412": "If-Match named an older version: someone changed the ticket since you read it.",
     "415": "Unsupported Content-Type.",
     "422": "The Idempotency-Key was already used for a different request.",
     "429": "Too many requests; retry after `Retry-After` seconds.",
     "500": "An error on our side (logged).",
 }
+# The POSTs that read an Idempotency-Key (api/idempotency.py).
+IDEMPOTENT_CREATIONS = {"/api/v1/tickets/", "/api/v1/incidents/"}
 EXAMPLE = {
     "type": "https://help.example.com/api/problems/validation-error",
     "title": "Your request is not valid.",
@@ -84,11 +87,11 @@ def add_problem_responses(result, generator, request, public):
             names = {p.get("name") for p in operation.get("parameters", [])}
             if "{" in path or names & {"page", "cursor"}:  # also: a page past the end
                 codes.add("404")
-            if writes and "{reference}" in path:
+            if writes and ("{reference}" in path or path.startswith("/api/v1/incidents/")):
                 codes.add("409")
             if "If-Match" in names:
                 codes.add("412")
-            if method == "post" and path.endswith("/tickets/"):
+            if method == "post" and path in IDEMPOTENT_CREATIONS:
                 codes.add("422")
             if operation.get("x-throttle") or path.endswith("/feedback/"):
                 codes.add("429")

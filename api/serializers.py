@@ -8,14 +8,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from faq.languages import LANGUAGE_CODES, known_language
+from incidents.models import Incident, IncidentJob, IncidentUpdate
 from tickets import roles, services
-from tickets.forms import CATEGORY_FORMS, ReplyForm, clean_phone_number
+from tickets.forms import CATEGORY_FORMS, PaymentFailedForm, ReplyForm, clean_phone_number
 from tickets.models import Attachment, Category, Message, Queue, Ticket
 
 from .details import NOT_BLANK, form_values
@@ -641,3 +643,224 @@ class ErasureOutSerializer(serializers.Serializer):
     closed = serializers.IntegerField(help_text="Open tickets closed by this call.")
     kept_open = serializers.IntegerField(help_text="Open tickets kept open, anonymised.")
     detail = serializers.CharField(help_text="What happened, in words.")
+
+
+# Incidents (README "Incidents"): read by staff, declared, updated and resolved by leads.
+
+INCIDENT_LANGUAGES = ("id", "en", "zh_hans")
+ACTIVE_STATUSES = [
+    (status.value, status.label) for status in Incident.Status if status != Incident.Status.RESOLVED
+]
+
+
+INCIDENT_TEXTS = [f"{p}_{lang}" for p in ("title", "message") for lang in INCIDENT_LANGUAGES]
+
+
+def _incident_texts(prefix: str, *, max_length: int, what: str) -> dict:
+    names = {"id": "Bahasa Indonesia", "en": "English", "zh_hans": "Simplified Chinese"}
+    return {
+        f"{prefix}_{lang}": serializers.CharField(
+            max_length=max_length,
+            required=False,
+            allow_blank=True,
+            help_text=f"{what} in {names[lang]}.",
+        )
+        for lang in INCIDENT_LANGUAGES
+    }
+
+
+def _written(attrs: dict, prefix: str) -> bool:
+    return any(str(attrs.get(f"{prefix}_{lang}", "")).strip() for lang in INCIDENT_LANGUAGES)
+
+
+class IncidentJobSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(help_text="done / total, 0 to 100.")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IncidentJob
+        fields = ["id", "kind", "state", "outcome", "total", "done", "percent", "created_at"]
+        fields += ["started_at", "finished_at", "url"]
+
+    def get_url(self, job: IncidentJob) -> str:
+        return f"/api/v1/incidents/{job.incident_id}/jobs/{job.pk}/"
+
+
+class IncidentUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IncidentUpdate
+        fields = ["id", "status", "message_id", "message_en", "message_zh_hans"]
+        fields += ["notify_customers", "posted_at"]
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    categories = serializers.SerializerMethodField()
+    payment_methods = serializers.ListField(child=serializers.CharField())
+    banks = serializers.ListField(child=serializers.CharField())
+    merchants = serializers.ListField(child=serializers.CharField())
+    tag = serializers.CharField(
+        source="tag.name", allow_null=True, help_text="The tag its tickets carry."
+    )
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Incident
+        fields = ["id", "status", *INCIDENT_TEXTS, "categories", "payment_methods"]
+        fields += ["banks", "merchants", "match_new_tickets", "show_banner", "started_at"]
+        fields += ["expected_end_at", "resolved_at", "tag", "created_at", "updated_at", "url"]
+
+    def get_categories(self, incident: Incident) -> list[str]:
+        return sorted(category.pk for category in incident.categories.all())
+
+    def get_url(self, incident: Incident) -> str:
+        return f"/api/v1/incidents/{incident.pk}/"
+
+
+class IncidentDetailSerializer(IncidentSerializer):
+    ticket_counts = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Linked tickets per status (every status, zeros included).",
+    )
+    updates = IncidentUpdateSerializer(many=True, help_text="Newest first.")
+    job = IncidentJobSerializer(
+        allow_null=True,
+        help_text="The job telling its customers or resolving its tickets: the running one, "
+        "else the latest; null if none.",
+    )
+
+    class Meta(IncidentSerializer.Meta):
+        fields = [*IncidentSerializer.Meta.fields, "ticket_counts", "updates", "job"]
+
+
+class IncidentEditSerializer(Input):
+    """What PATCH changes: texts, conditions, switches and times (not the status)."""
+
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=Category.Code.choices),
+        required=False,
+        max_length=len(Category.Code.choices),
+        help_text="Affected ticket categories; empty: any.",
+    )
+    payment_methods = serializers.ListField(
+        child=serializers.ChoiceField(choices=PaymentFailedForm.METHODS),
+        required=False,
+        max_length=len(PaymentFailedForm.METHODS),
+        help_text="Affected payment methods (the forms' `payment_method`); empty: any.",
+    )
+    banks = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        required=False,
+        max_length=50,
+        help_text="Affected banks as customers write them (case and spaces ignored).",
+    )
+    merchants = serializers.ListField(
+        child=serializers.CharField(max_length=120),
+        required=False,
+        max_length=50,
+        help_text="Affected merchants as customers write them (case and spaces ignored).",
+    )
+    match_new_tickets = serializers.BooleanField(
+        required=False, help_text="Link and tag matching new tickets while it is active."
+    )
+    show_banner = serializers.BooleanField(
+        required=False, help_text="Show the banner on the help centre and matching forms."
+    )
+    started_at = serializers.DateTimeField(required=False)
+    expected_end_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def get_fields(self):
+        return {
+            **_incident_texts("title", max_length=200, what="The title"),
+            **_incident_texts("message", max_length=5000, what="The message to customers"),
+            **super().get_fields(),
+        }
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError(_("Send at least one field to change."))
+        return _check_times(attrs, self.context.get("incident"))
+
+
+def _check_times(attrs: dict, incident: Incident | None) -> dict:
+    start = attrs.get("started_at") or (incident.started_at if incident else timezone.now())
+    end = attrs.get("expected_end_at", incident.expected_end_at if incident else None)
+    if end is not None and end <= start:
+        raise serializers.ValidationError(
+            {"expected_end_at": [_("The expected end must be after the start.")]}
+        )
+    return attrs
+
+
+class IncidentCreateSerializer(IncidentEditSerializer):
+    """A new incident: a title and a message in at least one language."""
+
+    status = serializers.ChoiceField(
+        choices=ACTIVE_STATUSES, required=False, help_text="Default: investigating."
+    )
+
+    def validate(self, attrs):
+        errors = {}
+        if not _written(attrs, "title"):
+            errors["title_en"] = [_("Give a title in at least one language.")]
+        if not _written(attrs, "message"):
+            errors["message_en"] = [_("Write the message to customers in at least one language.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return _check_times(attrs, None)
+
+
+class _IncidentMessages(Input):
+    def get_fields(self):
+        return {
+            **_incident_texts("message", max_length=5000, what="The update"),
+            **super().get_fields(),
+        }
+
+    def validate(self, attrs):
+        if not _written(attrs, "message"):
+            raise serializers.ValidationError(
+                {"message_en": [_("Write the update in at least one language.")]}
+            )
+        return attrs
+
+
+class IncidentPostUpdateSerializer(_IncidentMessages):
+    status = serializers.ChoiceField(
+        choices=ACTIVE_STATUSES, help_text="The incident's status from now (resolve: /resolve/)."
+    )
+    notify_customers = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Tell every linked customer (one public reply per open ticket, in its "
+        "language, by a background job).",
+    )
+
+
+class IncidentResolveSerializer(_IncidentMessages):
+    outcome = serializers.ChoiceField(
+        choices=IncidentJob.Outcome.choices,
+        required=False,
+        default=IncidentJob.Outcome.RESOLVE,
+        help_text="What happens to its open tickets: resolved, pending_customer, or leave.",
+    )
+    notify_customers = serializers.BooleanField(
+        required=False, default=True, help_text="Tell each linked customer, in their language."
+    )
+
+
+class IncidentTicketsSerializer(Input):
+    references = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        min_length=1,
+        max_length=1000,
+        help_text="Ticket references, up to 1000.",
+    )
+
+
+class IncidentTicketsResultSerializer(serializers.Serializer):
+    changed = serializers.IntegerField(help_text="Tickets linked (or unlinked) by this call.")
+    references = serializers.ListField(child=serializers.CharField(), help_text="Their references.")
+    unchanged = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Given but left as they were (already so, or closed).",
+    )

@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import problems
-from .views import accounts, customers, faq, tickets
+from .views import accounts, customers, faq, incidents, tickets
 
 DOCS_POLICY = csp_update(
     {"script-src": [csp.UNSAFE_INLINE], "style-src": [csp.UNSAFE_INLINE], "worker-src": ["blob:"]}
@@ -46,6 +46,33 @@ v1 = [
         "customers/<int:customer_id>/erasure/",
         customers.CustomerErasure.as_view(),
         name="customer-erasure",
+    ),
+    path("incidents/", incidents.IncidentListCreate.as_view(), name="incidents"),
+    path("incidents/<int:incident_id>/", incidents.IncidentDetail.as_view(), name="incident"),
+    path(
+        "incidents/<int:incident_id>/updates/",
+        incidents.IncidentUpdates.as_view(),
+        name="incident-updates",
+    ),
+    path(
+        "incidents/<int:incident_id>/resolve/",
+        incidents.IncidentResolve.as_view(),
+        name="incident-resolve",
+    ),
+    path(
+        "incidents/<int:incident_id>/jobs/<int:job_id>/",
+        incidents.IncidentJobDetail.as_view(),
+        name="incident-job",
+    ),
+    path(
+        "incidents/<int:incident_id>/tickets/",
+        incidents.IncidentTickets.as_view(),
+        name="incident-tickets",
+    ),
+    path(
+        "incidents/<int:incident_id>/tickets/unlink/",
+        incidents.IncidentTicketsUnlink.as_view(),
+        name="incident-tickets-unlink",
     ),
     path("faq/categories/", faq.FaqCategories.as_view(), name="faq-categories"),
     path("faq/articles/", faq.FaqArticles.as_view(), name="faq-articles"),

@@ -1,16 +1,19 @@
-"""Outbound webhooks: ticket.created, ticket.updated, ticket.resolved (README "API").
+"""Outbound webhooks: ticket.created, ticket.updated, ticket.resolved, and incident.created,
+incident.updated, incident.resolved (README "API").
 
 A WebhookDelivery row is written in the transaction of the ticket change, called from
-tickets.reactions like the notification outbox, so a webhook exists exactly when its change
-does; its delivery task is published after commit. Delivery claims the row by compare-and-swap,
-so however many copies of the task run (a redelivery, the sweep's), it is posted once per
-attempt; failures retry with exponential backoff, then the row is marked failed (the admin can
-send it again). Receivers must still be idempotent on `id`: an endpoint that timed out may have
-processed the first attempt.
+tickets.reactions like the notification outbox (an incident's change: from incidents.signals), so a
+webhook exists exactly when its change does; its delivery task is published after commit. Delivery
+claims the row by compare-and-swap, so however many copies of the task run (a redelivery, the
+sweep's), it is posted once per attempt; failures retry with exponential backoff, then the row is
+marked failed (the admin can send it again). Receivers must still be idempotent on `id`: an endpoint
+that timed out may have processed the first attempt.
 
-Each request is signed: `X-Helpdesk-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of
-"<t>.<body>" with the endpoint's secret>`. Payloads carry the ticket's state, never message
-text: integrators read that through the API with their key.
+Each request is signed: `X-Helpdesk-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>"
+with the endpoint's secret>`. Payloads carry the ticket's state, never message text: integrators
+read that through the API with their key. An incident's payload carries its public state (the texts
+customers see on the banner), its conditions and its tickets' counts by status, never a customer's
+data.
 """
 
 import hashlib
@@ -25,6 +28,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from incidents import services as incident_services
+from incidents.models import Incident
 from notifications import core
 from tickets.config_cache import ConfigCache
 from tickets.models import Ticket, TicketEvent
@@ -117,37 +122,82 @@ def on_ticket_event(event: TicketEvent) -> None:
     # One delivery per endpoint, ticket, event and instant: the events a service writes for one
     # change share its instant (a reply that also sets a status is one ticket.updated).
     occurred = event.created_at.isoformat()
+    change = {
+        "kind": event.kind,
+        "field": event.field,
+        "old": event.old_value,
+        "new": event.new_value,
+    }
+    body = {"change": change, "ticket": ticket_state(ticket)}
+    _write_deliveries(endpoints, name, str(ticket.pk), occurred, body, ticket=ticket)
+
+
+def _write_deliveries(
+    endpoints: list[WebhookEndpoint], name: str, scope: str, occurred: str, body: dict, **about
+) -> None:
+    """One delivery per endpoint, keyed by endpoint, what it is about (`scope`), event and
+    instant, in the caller's transaction; published after commit."""
     written = []
     for endpoint in endpoints:
-        key = f"{endpoint.pk}:{ticket.pk}:{name}:{occurred}"
+        key = f"{endpoint.pk}:{scope}:{name}:{occurred}"
         delivery_id = hashlib.sha256(key.encode()).hexdigest()[:32]
-        payload = {
-            "id": delivery_id,
-            "event": name,
-            "occurred_at": occurred,
-            "change": {
-                "kind": event.kind,
-                "field": event.field,
-                "old": event.old_value,
-                "new": event.new_value,
-            },
-            "ticket": ticket_state(ticket),
-        }
+        payload = {"id": delivery_id, "event": name, "occurred_at": occurred, **body}
         try:
             with transaction.atomic():
                 delivery = WebhookDelivery.objects.create(
                     endpoint=endpoint,
                     event=name,
-                    ticket=ticket,
                     idempotency_key=key,
                     payload=payload,
                     enqueued_at=timezone.now(),
+                    **about,
                 )
         except IntegrityError:
             continue  # this change was already announced to this endpoint
         written.append(delivery.pk)
     if written:
         WEBHOOKS.enqueue_on_commit(written)
+
+
+def incident_state(incident: Incident) -> dict:
+    """What an integrator's status tooling needs: the public texts, the conditions and the
+    tickets' counts by status (numbers only; never a ticket or a customer)."""
+
+    def iso(value):
+        return value.isoformat() if value else None
+
+    languages = incident_services.LANGUAGES
+    return {
+        "id": incident.pk,
+        "status": incident.status,
+        "title": {lang: getattr(incident, f"title_{lang}") for lang in languages},
+        "message": {lang: getattr(incident, f"message_{lang}") for lang in languages},
+        "conditions": {
+            "categories": sorted(incident.categories.values_list("pk", flat=True)),
+            "payment_methods": list(incident.payment_methods or []),
+            "banks": list(incident.banks or []),
+            "merchants": list(incident.merchants or []),
+        },
+        "match_new_tickets": incident.match_new_tickets,
+        "show_banner": incident.show_banner,
+        "started_at": iso(incident.started_at),
+        "expected_end_at": iso(incident.expected_end_at),
+        "resolved_at": iso(incident.resolved_at),
+        "ticket_counts": incident_services.counts_by_status(incident),
+        "url": f"{settings.SITE_URL}/api/v1/incidents/{incident.pk}/",
+    }
+
+
+def on_incident_changed(incident: Incident, name: str, at) -> None:
+    """Called by incidents.signals inside the transaction of the change: one delivery per
+    active endpoint subscribed to `name`, keyed by endpoint, incident, event and instant."""
+    endpoints = [endpoint for endpoint in _active_endpoints() if name in (endpoint.events or [])]
+    if not endpoints:
+        return
+    body = {"incident": incident_state(incident)}
+    _write_deliveries(
+        endpoints, name, f"incident-{incident.pk}", at.isoformat(), body, incident=incident
+    )
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:

@@ -125,6 +125,7 @@ DEMO_TICKETS = [
             "currency": "IDR",
             "occurred_at": "2026-11-21T10:02",
             "payment_method": "virtual_account",
+            "bank": "BRI",
             "merchant": "Top up saldo",
         },
         "status": "on_hold",
@@ -739,14 +740,35 @@ DEMO_RATINGS = {
     "demo-33": (5, "Mantap, cepat sekali!"),
 }
 
+# Planned work is an announcement; an outage is an incident (below).
 DEMO_ANNOUNCEMENT = {
-    "message_id": "Top up lewat virtual account BRI mungkin terlambat hingga pukul 18.00 WIB hari "
-    "ini. Saldo Anda aman dan akan masuk otomatis.",
-    "message_en": "Top-ups by BRI virtual account may be delayed until 18:00 WIB today. Your "
-    "money is safe and will arrive automatically.",
-    "message_zh_hans": "今天通过 BRI 虚拟账户的充值可能延迟到雅加达时间 18:00,资金安全,会自动到账。",
-    "severity": "warning",
+    "message_id": "Pemeliharaan terjadwal Minggu pukul 01.00-03.00 WIB: top up dan transfer bisa "
+    "lebih lambat dari biasanya.",
+    "message_en": "Planned maintenance on Sunday, 01:00-03:00 WIB: top-ups and transfers may be "
+    "slower than usual.",
+    "message_zh_hans": "计划维护:周日雅加达时间 01:00-03:00,充值和转账可能比平时慢。",
+    "severity": "info",
 }
+
+# An outage declared as an incident (README "Incidents"): its banner shows on the help centre and
+# the payment form, and the demo's BRI virtual-account ticket is linked to it at creation.
+DEMO_INCIDENT = {
+    "title_id": "Top up lewat virtual account BRI terlambat",
+    "title_en": "Top-ups by BRI virtual account are delayed",
+    "title_zh_hans": "通过 BRI 虚拟账户的充值延迟到账",
+    "message_id": "Top up lewat virtual account BRI sedang terlambat masuk. Saldo Anda aman: dana "
+    "yang sudah terpotong di bank akan masuk otomatis setelah gangguan selesai, tanpa perlu "
+    "mengirim laporan. Hubungi kami bila saldo belum masuk 24 jam setelah gangguan selesai.",
+    "message_en": "Top-ups by BRI virtual account are arriving late. Your money is safe: what "
+    "your bank has taken will reach your balance automatically once this is fixed, with no need "
+    "to write in. Contact us if it has not arrived 24 hours after the fix.",
+    "message_zh_hans": "通过 BRI 虚拟账户的充值目前到账延迟。您的资金是安全的:银行已扣款的金额会在"
+    "问题修复后自动到账,无需提交请求。如修复后 24 小时仍未到账,请联系我们。",
+    "status": "identified",
+    "payment_methods": ["virtual_account"],
+    "banks": ["BRI"],
+}
+DEMO_INCIDENT_CATEGORIES = ["payment_failed"]
 
 # What to do at once for the topics where minutes count (tickets.UrgentRoute, editable in the
 # admin). The number is the Brand page's hotline (show_hotline), never written here.

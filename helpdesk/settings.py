@@ -198,6 +198,9 @@ INSTALLED_APPS = [
     "branding",
     # Who read what (README "Security"): below every app that records, above tickets.
     "audit",
+    # Incidents (README "Incidents") first of the ticket reactions: a new ticket is linked to its
+    # incident before its SLA timers start (paused) and its receipt is written (which says so).
+    "incidents",
     # After tickets, in this order: a ticket change updates its SLA timers before the
     # notifications it causes read them (each subscribes in its ready()).
     "sla",
@@ -662,6 +665,9 @@ SPECTACULAR_SETTINGS = {
         "TicketPriorityEnum": "api.serializers.PRIORITY_CHOICES",
         "ReplyStatusEnum": "api.serializers.REPLY_STATUSES",
         "LanguageEnum": "helpdesk.settings.LANGUAGES",
+        "CategoryEnum": "tickets.models.Category.Code",
+        "IncidentStatusEnum": "incidents.models.Incident.Status",
+        "IncidentActiveStatusEnum": "api.serializers.ACTIVE_STATUSES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -679,6 +685,16 @@ if WEBHOOK_RETRY_MAX_SECONDS >= 3600:
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 # A published delivery no worker took within this many seconds is published again by the sweep.
 WEBHOOK_PICKUP_SECONDS = env_int("WEBHOOK_PICKUP_SECONDS", 60, minimum=1)
+
+# Incidents (README "Incidents"): tickets per transaction when a job tells an incident's
+# customers or resolves its tickets, and how long one task runs before it hands over to the next.
+INCIDENT_JOB_BATCH_SIZE = env_int("INCIDENT_JOB_BATCH_SIZE", 200, minimum=1)
+INCIDENT_JOB_RUN_SECONDS = env_int("INCIDENT_JOB_RUN_SECONDS", 20, minimum=1)
+# The staff dashboard's spike flag (incidents/spikes.py): a group of tickets (a category, its
+# payment method, its bank) is unusual when the last 15 minutes hold at least this many tickets
+# and at least FACTOR times its usual count per 15 minutes at this time of day over the week before.
+INCIDENT_SPIKE_MIN_TICKETS = env_int("INCIDENT_SPIKE_MIN_TICKETS", 10, minimum=1)
+INCIDENT_SPIKE_FACTOR = env_int("INCIDENT_SPIKE_FACTOR", 4, minimum=1)
 
 # Celery
 
@@ -755,6 +771,13 @@ CELERY_BEAT_SCHEDULE = {
     # Publishes webhook deliveries no worker took, and retries that are due.
     "webhook-sweep": {
         "task": "api.tasks.sweep_webhooks_task",
+        "schedule": 60,
+        "options": {"expires": 55, "expire_seconds": 55},
+    },
+    # Incident jobs (telling customers, resolving tickets) whose worker died or whose message
+    # was lost: published again (incidents/jobs.py).
+    "incident-jobs": {
+        "task": "incidents.tasks.sweep_incident_jobs_task",
         "schedule": 60,
         "options": {"expires": 55, "expire_seconds": 55},
     },

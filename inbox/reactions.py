@@ -47,13 +47,8 @@ def _tell(event: TicketEvent, kind: str, users: Iterable[User], **data) -> None:
 
 
 def on_assignee(event: TicketEvent) -> None:
-    if not event.new_value:
-        return
-    # The ticket in hand carries its new assignee (the service just set it); a reload may not.
-    assignee = event.ticket.assignee if event.ticket.assignee_id else None
-    if assignee is None or assignee.email.lower() != event.new_value.lower():
-        assignee = User.objects.filter(email__lower=event.new_value.lower()).first()
-    if assignee is None or assignee.pk == event.actor_user_id:
+    assignee = assignment.new_assignee_to_tell(event)
+    if assignee is None:
         return
     _tell(event, Kind.ASSIGNED, [assignee])
 

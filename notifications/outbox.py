@@ -66,6 +66,15 @@ def batch() -> Iterator[Batch]:
     _write(current.rows)
 
 
+def in_batch(match) -> Notification | None:
+    """The first notification of the running batch (not written yet) for which `match(row)` is
+    true; None outside batch()."""
+    current = _batch.get()
+    if current is None:
+        return None
+    return next((row for row in current.rows if match(row)), None)
+
+
 def batch_memo() -> dict | None:
     """The running batch's memo, or None outside batch()."""
     current = _batch.get()

@@ -159,15 +159,28 @@ def on_status(event: TicketEvent) -> None:
         return
     # A public reply that also set this status (services write both events at the same
     # instant) already tells the customer: say it in that one email instead of a second.
-    reply = Notification.objects.filter(
-        ticket_id=event.ticket_id,
-        template=Template.AGENT_REPLIED,
-        event__kind=Kind.REPLIED,
-        event__created_at=event.created_at,
-    ).first()
+    # In a batch (an incident's resolution over thousands of tickets) the reply's row is not
+    # written yet: it is found among the batch's rows and changed before its insert.
+    reply = outbox.in_batch(
+        lambda row: (
+            row.ticket_id == event.ticket_id
+            and row.template == Template.AGENT_REPLIED
+            and row.event is not None
+            and row.event.kind == Kind.REPLIED
+            and row.event.created_at == event.created_at
+        )
+    ) or (
+        Notification.objects.filter(
+            ticket_id=event.ticket_id,
+            template=Template.AGENT_REPLIED,
+            event__kind=Kind.REPLIED,
+            event__created_at=event.created_at,
+        ).first()
+    )
     if reply is not None and reply.status == Notification.Status.PENDING:
         reply.context = {**reply.context, "status": event.new_value}
-        reply.save(update_fields=["context"])
+        if reply.pk is not None:
+            reply.save(update_fields=["context"])
         return
     _to_requester(event, template)
 
@@ -181,13 +194,8 @@ def on_merged(event: TicketEvent) -> None:
 
 
 def on_assignee(event: TicketEvent) -> None:
-    if not event.new_value:
-        return
-    # The ticket in hand carries its new assignee (the service just set it); a reload may not.
-    assignee = event.ticket.assignee if event.ticket.assignee_id else None
-    if assignee is None or assignee.email.lower() != event.new_value.lower():
-        assignee = User.objects.filter(email__lower=event.new_value.lower()).first()
-    if assignee is None or assignee.pk == event.actor_user_id:
+    assignee = assignment.new_assignee_to_tell(event)
+    if assignee is None:
         return
     # Given out as the ticket was opened: no earlier email about it to answer.
     thread = not event.data.get("with_creation")

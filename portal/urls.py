@@ -4,7 +4,7 @@ from django.urls import path
 from notifications import views as notifications
 from tickets import converters  # noqa: F401 (registers <ref:...>)
 
-from . import accounts, privacy
+from . import accounts, incidents, privacy
 from . import views as portal
 
 urlpatterns = [
@@ -23,6 +23,7 @@ urlpatterns = [
         name="ticket-attachment",
     ),
     path("t/<str:token>/", portal.ticket_link, name="ticket-link"),
+    path("status/", incidents.status, name="status"),
     path("requests/", portal.my_requests, name="my-requests"),
     path("requests/personal-data/", privacy.personal_data_request, name="personal-data-request"),
     path("language/", accounts.set_language, name="set-language"),

@@ -27,6 +27,7 @@ from tickets.promise import promise_for
 from tickets.services import Actor, ServiceError, active_category, customer_contact
 from tickets.tasks import send_access_link_task
 
+from .incidents import banners, ticket_incident
 from .timeline import timeline
 from .urgent import urgent_routes
 
@@ -66,6 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "topics": Category.objects.filter(is_active=True),
             "announcements": Announcement.objects.current(),
+            "incidents": banners(),
         },
     )
 
@@ -78,6 +80,7 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
         {
             "topics": Category.objects.filter(is_active=True),
             "announcements": Announcement.objects.current(),
+            "incidents": banners(),
             "article": request.GET.get("article", ""),
         },
     )
@@ -183,6 +186,7 @@ def new_ticket_form(request: HttpRequest, category: str) -> HttpResponse:
             "topic": topic,
             "announcements": Announcement.objects.current(),
             "urgent_routes": urgent_routes(topic),
+            "incidents": banners(topic.code),
         },
         status=status,
     )
@@ -208,6 +212,7 @@ def ticket_submitted(request: HttpRequest, reference: str) -> HttpResponse:
             "redaction_notice": redaction_notice(services.redactions_of(ticket)),
             "promise": promise_for(ticket),
             "urgent_routes": _urgent_routes_of(ticket),
+            "incident": ticket_incident(ticket),
         },
     )
 
@@ -239,6 +244,7 @@ def ticket_detail(request: HttpRequest, reference: str, *, reply_form=None, rati
             "details": describe_details(ticket.category_id, ticket.details),
             "promise": promise_for(ticket),
             "timeline": timeline(ticket),
+            "incident": ticket_incident(ticket),
             "urgent_routes": _urgent_routes_of(ticket),
             "reply_form": reply_form or ReplyForm(),
             "rating_form": (rating_form or RatingForm()) if can_rate else None,

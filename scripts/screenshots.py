@@ -89,7 +89,9 @@ def capture(browser, base: str, device: str) -> None:
         page.screenshot(path=str(OUT / f"{name}-{device}.png"), full_page=True)
 
     page.goto(base + "/")
-    shot("help-centre")
+    shot("help-centre")  # with the demo incident's banner
+    page.goto(base + "/status/")
+    shot("status")
     page.goto(base + "/tickets/new/payment_failed/")
     # A screenshot chosen before the error is kept ("Already attached"): any PNG will do.
     receipt = {"name": "bukti-transfer.png", "mimeType": "image/png", "buffer": page.screenshot()}
@@ -147,6 +149,30 @@ def capture_staff(browser, base: str, spoofed: str, sign_in_code) -> None:
     unverified("phone")
     page.set_viewport_size(VIEWPORTS["desktop"]["viewport"])
     capture_workspace(page, base, shot)
+    context.close()
+
+
+def capture_lead(browser, base: str, sign_in_code) -> None:
+    """A lead's incident pages (staff-incidents.png, staff-incident-*.png)."""
+    context = browser.new_context(**VIEWPORTS["desktop"], locale="en-GB")
+    page = context.new_page()
+    page.goto(base + "/staff/login/")
+    page.fill("#id_username", "lead@example.com")
+    page.fill("#id_password", "demo-pass-2026")
+    page.locator("form.card button[type=submit]").click()
+    if "/login/code/" in page.url:
+        page.fill("#id_code", sign_in_code())
+        page.locator("form.card button[type=submit]").click()
+    page.wait_for_selector("h1")
+    page.goto(base + "/staff/incidents/")
+    page.screenshot(path=str(OUT / "staff-incidents.png"), full_page=True)
+    page.locator("main a[href*='/staff/incidents/']").filter(has_text="BRI").first.click()
+    page.wait_for_selector("#incident-progress")
+    incident_url = page.url
+    page.screenshot(path=str(OUT / "staff-incident-desktop.png"), full_page=True)
+    page.set_viewport_size(VIEWPORTS["phone"]["viewport"])
+    page.goto(incident_url)
+    page.screenshot(path=str(OUT / "staff-incident-phone.png"), full_page=True)
     context.close()
 
 
@@ -220,22 +246,15 @@ def main() -> int:
                 )
                 for device in VIEWPORTS:
                     capture(browser, base, device)
-                capture_staff(
-                    browser,
-                    base,
-                    spoofed_reference,
-                    lambda: (
-                        subprocess.run(
-                            [*manage, "demo_totp"],
-                            cwd=ROOT,
-                            env=env,
-                            check=True,
-                            capture_output=True,
-                        )
-                        .stdout.decode()
-                        .strip()
-                    ),
+                sign_in_code = lambda: (  # noqa: E731
+                    subprocess.run(
+                        [*manage, "demo_totp"], cwd=ROOT, env=env, check=True, capture_output=True
+                    )
+                    .stdout.decode()
+                    .strip()
                 )
+                capture_staff(browser, base, spoofed_reference, sign_in_code)
+                capture_lead(browser, base, sign_in_code)
                 browser.close()
         finally:
             server.terminate()

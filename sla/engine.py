@@ -551,13 +551,7 @@ def _on_status(timers: TicketTimers, event: TicketEvent) -> None:
         return
     if old == Status.RESOLVED:
         _start_next_resolution_cycle(timers)
-    resolution = active.get(Metric.RESOLUTION)
-    if resolution is None:
-        return
-    if new in PAUSING_STATUSES and resolution.status != TimerStatus.PAUSED:
-        timers.pause(resolution)
-    elif new not in PAUSING_STATUSES and resolution.status == TimerStatus.PAUSED:
-        timers.resume(resolution)
+    # Pausing and resuming for the new status: reconcile_pauses(), after every handler.
 
 
 def _start_next_resolution_cycle(timers: TicketTimers) -> None:
@@ -590,6 +584,47 @@ def _on_merged(timers: TicketTimers, event: TicketEvent) -> None:
         timers.stop(timer, reason="merged", met=False)
 
 
+def _on_incident(timers: TicketTimers, event: TicketEvent) -> None:
+    """Linked to or unlinked from an incident, or its incident resolved: reconcile_pauses()
+    does what follows."""
+
+
+def held_by_incident(ticket: Ticket) -> bool:
+    """Linked to an incident that is not resolved. The incident is read through the ticket's
+    relation by name: the incidents app sits above this one."""
+    if ticket.incident_id is None:
+        return False
+    return ticket.incident.resolved_at is None
+
+
+def reconcile_pauses(timers: TicketTimers) -> None:
+    """Pause what should not count now, resume what should: the resolution timer while the
+    ticket waits for the customer or is on hold, and every timer while the ticket's incident is
+    open, if its policy pauses during incidents."""
+    held = None
+    for timer in list(timers.active.values()):
+        if timer.status not in (*COUNTING, TimerStatus.PAUSED):
+            continue
+        pause = timer.metric == Metric.RESOLUTION and timers.ticket.status in PAUSING_STATUSES
+        if not pause:
+            if held is None:
+                held = held_by_incident(timers.ticket)
+            pause = held and _pauses_during_incidents(timers, timer)
+        if pause and timer.status != TimerStatus.PAUSED:
+            timers.pause(timer)
+        elif not pause and timer.status == TimerStatus.PAUSED:
+            timers.resume(timer)
+
+
+def _pauses_during_incidents(timers: TicketTimers, timer: SLATimer) -> bool:
+    if timers.policies is None:
+        timers.policies = load_policies()
+    for policy in timers.policies:
+        if policy.pk == timer.policy_id:
+            return policy.pause_during_incidents
+    return timer.policy.pause_during_incidents
+
+
 HANDLERS = {
     TicketEvent.Kind.CREATED: _on_created,
     TicketEvent.Kind.REPLIED: _on_agent_replied,
@@ -599,6 +634,7 @@ HANDLERS = {
     TicketEvent.Kind.CATEGORY: _on_routing_change,
     TicketEvent.Kind.QUEUE: _on_routing_change,
     TicketEvent.Kind.MERGED: _on_merged,
+    TicketEvent.Kind.INCIDENT: _on_incident,
 }
 
 
@@ -623,6 +659,7 @@ def on_ticket_event(event: TicketEvent) -> None:
                 clocks=clocks,
             )
             handler(timers, event)
+            reconcile_pauses(timers)
             timers.finish()
     except Exception:
         logger.exception(
@@ -690,6 +727,8 @@ def recompute_policy(
                     steps=steps,
                 )
                 changes.reevaluate(why="policy changed")
+                # Its "pause during incidents" may have changed: linked tickets follow it.
+                reconcile_pauses(changes)
                 changes.finish()
                 done += 1
         last = batch[-1]

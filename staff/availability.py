@@ -71,7 +71,7 @@ def undo_away(request: HttpRequest) -> HttpResponse:
     back = safe_next(request, reverse("staff-dashboard"))
     handover_id = request.POST.get("handover", "")
     try:
-        if not handover_id.isdigit():
+        if not handover_id.isdecimal():
             raise ServiceError(_("There is nothing to undo."))
         undone = assignment.undo_away(agent=request.user, handover_id=int(handover_id))
     except ServiceError as error:

@@ -76,7 +76,7 @@ def _ids(values: list[str]) -> list[int]:
     for value in values:
         for part in value.split(","):
             part = part.strip()
-            if part.isdigit() and len(part) < 19:
+            if part.isdecimal() and len(part) < 19:
                 found.append(int(part))
     return found
 

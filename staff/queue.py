@@ -95,6 +95,8 @@ class QueueFilterForm(forms.Form):
     )
     assignee = forms.CharField(required=False, label=_("Assignee"), max_length=20)
     tag = forms.SlugField(required=False, label=_("Tag"), allow_unicode=True)
+    # The tickets linked to one incident (its page links here, by status).
+    incident = forms.IntegerField(required=False, min_value=1, label=_("Incident"))
     q = forms.CharField(required=False, label=_("Search"), max_length=200)
     sort = forms.ChoiceField(
         choices=[(key, label) for key, (label, _order) in SORTS.items()],
@@ -113,7 +115,7 @@ class QueueFilterForm(forms.Form):
 
     def clean_assignee(self) -> str:
         value = self.cleaned_data["assignee"]
-        if value in ("", "me") or value.isdigit():
+        if value in ("", "me") or value.isdecimal():
             return value
         if value in assignment.NOBODY:
             return "nobody"
@@ -257,6 +259,8 @@ def page_of(user: User, data: dict) -> tuple[QueueFilterForm, QueuePage | None]:
         tickets = tickets.filter(assignee_id=int(assignee))
     if filters["tag"]:
         tickets = tickets.filter(tags__name=filters["tag"])
+    if filters["incident"]:
+        tickets = tickets.filter(incident_id=filters["incident"])
     sort = filters["sort"] or "due"
     order = SORTS[sort][1]
     if filters["after"]:

@@ -3,7 +3,7 @@ from django.urls import path
 
 from tickets import converters  # noqa: F401 (registers <ref:...>)
 
-from . import availability, customers, inbox, macros, two_factor
+from . import availability, customers, inbox, incidents, macros, two_factor
 from . import views as staff
 from .my_settings import my_settings
 
@@ -35,6 +35,25 @@ urlpatterns = [
     path("macros/new/", macros.macro_edit, name="staff-macro-new"),
     path("macros/<int:macro_id>/", macros.macro_edit, name="staff-macro-edit"),
     path("macros/<int:macro_id>/active/", macros.macro_active, name="staff-macro-active"),
+    path("incidents/", incidents.incident_list, name="staff-incidents"),
+    path("incidents/new/", incidents.incident_declare, name="staff-incident-declare"),
+    path("incidents/<int:incident_id>/", incidents.incident_page, name="staff-incident"),
+    path("incidents/<int:incident_id>/edit/", incidents.incident_edit, name="staff-incident-edit"),
+    path(
+        "incidents/<int:incident_id>/update/",
+        incidents.incident_update,
+        name="staff-incident-update",
+    ),
+    path(
+        "incidents/<int:incident_id>/resolve/",
+        incidents.incident_resolve,
+        name="staff-incident-resolve",
+    ),
+    path(
+        "incidents/<int:incident_id>/progress/",
+        incidents.incident_progress,
+        name="staff-incident-progress",
+    ),
     path("customers/<int:contact_id>/", customers.customer_page, name="staff-customer"),
     path(
         "customers/<int:contact_id>/export/",
@@ -51,6 +70,9 @@ urlpatterns = [
     path("tickets/<ref:reference>/tags/", staff.tags, name="staff-tags"),
     path("tickets/<ref:reference>/merge/", staff.merge, name="staff-merge"),
     path("tickets/<ref:reference>/escalate/", staff.escalate, name="staff-escalate"),
+    path(
+        "tickets/<ref:reference>/incident/", incidents.ticket_incident, name="staff-ticket-incident"
+    ),
     path(
         "tickets/<ref:reference>/canned/<int:response_id>/", staff.canned_text, name="staff-canned"
     ),

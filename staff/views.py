@@ -32,6 +32,9 @@ from django_ratelimit.decorators import ratelimit
 
 import audit
 from faq.deflection import deflection_report
+from incidents import services as incident_services
+from incidents import spikes as incident_spikes
+from incidents.models import Incident
 from sla import deadlines as sla_deadlines
 from sla.calendars import Clocks
 from sla.reports import attainment
@@ -179,8 +182,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "escalated": escalated,
             "breaching": breaching,
             "saved_views": SavedView.objects.filter(user=user),
+            "spikes": _spikes_for(user),
         },
     )
+
+
+def _spikes_for(user) -> list[dict]:
+    """Unusual bursts of new tickets (incidents/spikes.py), for those who declare incidents."""
+    if not roles.is_lead(user):
+        return []
+    spikes = incident_spikes.dashboard_spikes()
+    if not spikes:
+        return []
+    categories = Category.objects.in_bulk({spike.category for spike in spikes})
+    return [
+        {
+            "spike": spike,
+            "text": incident_spikes.summary(spike, categories),
+            "declare": reverse("staff-incident-declare") + "?" + spike.declare_query,
+        }
+        for spike in spikes
+    ]
 
 
 def safe_next(request: HttpRequest, default: str) -> str:
@@ -265,6 +287,8 @@ class BulkForm(forms.Form):
         ("queue", gettext_lazy("Move to queue")),
         ("add_tag", gettext_lazy("Add tag")),
         ("remove_tag", gettext_lazy("Remove tag")),
+        ("link_incident", gettext_lazy("Link to incident…")),
+        ("unlink_incident", gettext_lazy("Unlink from incident")),
     ]
     # The action -> the field holding its value.
     VALUES = {
@@ -274,6 +298,7 @@ class BulkForm(forms.Form):
         "queue": "queue",
         "add_tag": "tag",
         "remove_tag": "tag",
+        "link_incident": "incident",
     }
     tickets = forms.TypedMultipleChoiceField(
         coerce=int,
@@ -301,18 +326,28 @@ class BulkForm(forms.Form):
         error_messages={"invalid_choice": gettext_lazy("No such queue.")},
     )
     tag = forms.CharField(max_length=50, required=False, label=gettext_lazy("Tag"))
+    incident = forms.TypedChoiceField(
+        coerce=int,
+        required=False,
+        label=gettext_lazy("Incident"),
+        error_messages={"invalid_choice": gettext_lazy("No such active incident.")},
+    )
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         # Any id is accepted here; each row is checked against what the user may see.
         ids = self.data.getlist("tickets") if hasattr(self.data, "getlist") else []
-        self.fields["tickets"].choices = [(i, i) for i in ids if str(i).isdigit()]
+        self.fields["tickets"].choices = [(i, i) for i in ids if str(i).isdecimal()]
         self.fields["status"].choices = [
             (s.value, s.label) for s in Ticket.Status if s != Ticket.Status.NEW
         ]
         self.fields["queue"].choices = [
             (q.slug, q.name) for q in Queue.objects.filter(is_active=True).order_by("name")
+        ]
+        self.fields["incident"].choices = [
+            (incident.pk, f"#{incident.pk} {incident.title()}")
+            for incident in Incident.objects.active().order_by("-started_at")
         ]
         self.agents = [
             (str(agent.pk), str(agent))
@@ -327,7 +362,10 @@ class BulkForm(forms.Form):
         value = self.cleaned_data["assignee"]
         if value in ("", "me", "nobody"):
             return value
-        if value.isdigit() and User.objects.filter(pk=value).filter(assignment.STAFF_ROLE).exists():
+        if (
+            value.isdecimal()
+            and User.objects.filter(pk=value).filter(assignment.STAFF_ROLE).exists()
+        ):
             return value
         raise forms.ValidationError(_("No such agent."))
 
@@ -346,6 +384,8 @@ class BulkForm(forms.Form):
         """What the chosen action's value names: a status, a priority, an agent (None:
         nobody), a queue or a tag name."""
         action = self.cleaned_data["action"]
+        if action == "unlink_incident":
+            return None
         value = self.cleaned_data[self.VALUES[action]]
         if action == "assign":
             if value == "nobody":
@@ -353,6 +393,8 @@ class BulkForm(forms.Form):
             return self.user if value == "me" else User.objects.get(pk=value)
         if action == "queue":
             return Queue.objects.get(slug=value, is_active=True)
+        if action == "link_incident":
+            return Incident.objects.get(pk=value)
         return value
 
 
@@ -419,6 +461,12 @@ def _bulk_one(ticket: Ticket, action: str, target, *, user: User, by: Actor) -> 
         services.change_priority(ticket=ticket, priority=target, by=by)
     elif action == "queue":
         services.move_to_queue(ticket=ticket, queue=target, by=by)
+    elif action == "link_incident":
+        if ticket.status == Ticket.Status.CLOSED:
+            raise ServiceError(_("closed tickets are not linked"))
+        incident_services.link([ticket], target, by=user)
+    elif action == "unlink_incident":
+        incident_services.unlink([ticket], by=user)
     else:
         names = set(ticket.tags.values_list("name", flat=True))
         names = names | {target} if action == "add_tag" else names - {target}
@@ -543,6 +591,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra) -> dict:
         "priorities": Ticket.Priority.choices,
         "reply_form": StaffReplyForm(initial={"kind": "public"}),
         "ping_seconds": presence.PING_SECONDS,
+        "active_incidents": list(Incident.objects.active().order_by("-started_at")),
     }
     return context | extra
 
@@ -678,7 +727,7 @@ def update(request: HttpRequest, reference: str) -> HttpResponse:
                     raise ServiceError(_("No such status."))
                 services.change_status(ticket=locked, status=value, by=by)
             elif field == "priority":
-                if not value.isdigit() or int(value) not in Ticket.Priority.values:
+                if not value.isdecimal() or int(value) not in Ticket.Priority.values:
                     raise ServiceError(_("No such priority."))
                 services.change_priority(ticket=locked, priority=int(value), by=by)
             elif field == "queue":
@@ -695,7 +744,7 @@ def update(request: HttpRequest, reference: str) -> HttpResponse:
                 agent = (
                     None
                     if value in ("", *assignment.NOBODY)
-                    else User.objects.filter(pk=value if value.isdigit() else 0).first()
+                    else User.objects.filter(pk=value if value.isdecimal() else 0).first()
                 )
                 if value not in ("", *assignment.NOBODY) and agent is None:
                     raise ServiceError(_("No such agent."))
@@ -794,7 +843,7 @@ def ping(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "others": others,
             "latest": latest,
-            "seen": int(seen) if seen.isdigit() else 0,
+            "seen": int(seen) if seen.isdecimal() else 0,
             "version": version_of(ticket),
         },
     )

@@ -17,6 +17,7 @@ PACKAGES = [
     "staff",
     "api",
     "privacy",
+    "incidents",
     "faq",
     "sla",
     "notifications",

@@ -159,6 +159,20 @@ def assignable_agents(by: User) -> list[User]:
     return [by]
 
 
+def new_assignee_to_tell(event: TicketEvent) -> User | None:
+    """The staff member an assignee event gave the ticket to, unless they took it themselves
+    (or it was taken away): the one rule of the email and the in-app notification alike."""
+    if not event.new_value:
+        return None
+    # The ticket in hand carries its new assignee (the service just set it); a reload may not.
+    assignee = event.ticket.assignee if event.ticket.assignee_id else None
+    if assignee is None or assignee.email.lower() != event.new_value.lower():
+        assignee = User.objects.filter(email__lower=event.new_value.lower()).first()
+    if assignee is None or assignee.pk == event.actor_user_id:
+        return None
+    return assignee
+
+
 def answerable(ticket: Ticket) -> list[User]:
     """Who answers for the ticket now: its assignee, or while nobody has it, its queue's leads
     (they triage). The people told of a customer's reply, by email and in the app."""

@@ -353,6 +353,7 @@ class PaymentFailedForm(TicketForm):
         "currency",
         "occurred_at",
         "payment_method",
+        "bank",
         "merchant",
         "card_last4",
     )
@@ -369,6 +370,24 @@ class PaymentFailedForm(TicketForm):
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES, initial="IDR")
     occurred_at = PastDateTimeField(label=_("When did you pay?"))
     payment_method = forms.ChoiceField(label=_("How did you pay?"), choices=METHODS)
+    # Incidents match on it ("BRI virtual accounts delayed"): a bank's name is the stored value.
+    BANK_METHODS = ("virtual_account", "bank_card")
+    BANKS = [
+        ("", _("Choose your bank")),
+        *(
+            (name, name)
+            for name in ("BCA", "BRI", "BNI", "Mandiri", "Permata", "CIMB Niaga", "BSI")
+        ),
+        ("Other bank", _("Other bank")),
+    ]
+    bank = forms.ChoiceField(
+        label=_("Which bank?"),
+        choices=BANKS,
+        required=False,
+        help_text=_("The bank of the virtual account or of the card you paid with."),
+        # ticket_form.js shows it only while one of these methods is picked
+        widget=forms.Select(attrs={"data-show-when": "payment_method=virtual_account,bank_card"}),
+    )
     merchant = forms.CharField(label=_("Shop or merchant"), max_length=120)
     card_last4 = forms.CharField(
         label=_("Last 4 digits of the card"),
@@ -392,6 +411,8 @@ class PaymentFailedForm(TicketForm):
             self.add_error("card_last4", _("Enter the last 4 digits of the card you paid with."))
         if cleaned.get("payment_method") not in (None, "bank_card") and cleaned.get("card_last4"):
             cleaned["card_last4"] = ""
+        if cleaned.get("payment_method") not in (None, *self.BANK_METHODS) and cleaned.get("bank"):
+            cleaned["bank"] = ""
         return cleaned
 
 

@@ -12,8 +12,17 @@ ADMIN = "admin"
 STAFF_ROLES = (AGENT, LEAD, ADMIN)
 
 # Django admin permissions per role, as "app_label.codename" ("app_label.*" for all of an app).
+# Incidents (incidents/admin.py): agents may look; leads and admins declare and edit them (their
+# status moves by updates and resolution on the staff page or the API, never by deletion).
+INCIDENT_VIEW = [
+    "incidents.view_incident",
+    "incidents.view_incidentupdate",
+    "incidents.view_incidentjob",
+]
+INCIDENT_EDIT = [*INCIDENT_VIEW, "incidents.add_incident", "incidents.change_incident"]
+
 ROLE_PERMISSIONS = {
-    AGENT: [],
+    AGENT: [*INCIDENT_VIEW],
     # Leads reach the Django admin (is_staff) for their queues' canned responses.
     LEAD: [
         "tickets.view_queue",
@@ -27,6 +36,7 @@ ROLE_PERMISSIONS = {
         "tickets.add_macro",
         "tickets.change_macro",
         "tickets.delete_macro",
+        *INCIDENT_EDIT,
     ],
     # The audit log is read-only for everyone (audit/admin.py); admins may read it.
     ADMIN: [
@@ -40,6 +50,7 @@ ROLE_PERMISSIONS = {
         "inbox.view_staffnotification",
         # Retention periods (privacy/models.py).
         "privacy.*",
+        *INCIDENT_EDIT,
     ],
 }
 

@@ -2,6 +2,7 @@
 events are kept as codes and data, never as text translated once for whoever was there."""
 
 from django import template
+from django.utils.translation import gettext as _
 
 from sla import notes
 from tickets import low_ratings
@@ -41,7 +42,24 @@ def event_detail(event: TicketEvent) -> str:
     text = notes.event_text(event)
     if text is not None:
         return text
+    if event.kind == TicketEvent.Kind.INCIDENT:
+        return _incident_detail(event)
     old, new = _value_label(event, event.old_value), _value_label(event, event.new_value)
     if old:
         return f"{old} → {new}"
     return new
+
+
+def _incident_detail(event: TicketEvent) -> str:
+    """ "Linked to incident #12 (matched at creation)", "Unlinked from incident #12",
+    "Incident #12 resolved"."""
+    if event.field == "incident_status":
+        return _("Incident #%(id)s resolved") % {"id": event.old_value}
+    old, new = event.old_value, event.new_value
+    if old and new:
+        return _("Moved from incident #%(old)s to #%(new)s") % {"old": old, "new": new}
+    if new:
+        if event.data.get("linked") == "matched":
+            return _("Linked to incident #%(id)s (matched at creation)") % {"id": new}
+        return _("Linked to incident #%(id)s") % {"id": new}
+    return _("Unlinked from incident #%(id)s") % {"id": old}

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from staff.incidents import active_count
 from tickets import roles
 from tickets.events import version_of
 from tickets.models import SLATimer
@@ -11,6 +12,11 @@ register = template.Library()
 @register.filter
 def is_lead(user) -> bool:
     return roles.is_lead(user)
+
+
+@register.simple_tag
+def active_incident_count() -> int:
+    return active_count()
 
 
 @register.filter

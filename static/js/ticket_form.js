@@ -1,12 +1,14 @@
-// Show a field only while another field has a given value: data-show-when="field=value".
+// Show a field only while another field has one of the given values:
+// data-show-when="field=value" or "field=value,other".
 // Without JavaScript every field stays visible, and the server validates the combination.
 document.querySelectorAll("[data-show-when]").forEach((input) => {
-  const [name, value] = input.dataset.showWhen.split("=");
+  const [name, listed] = input.dataset.showWhen.split("=");
+  const values = listed.split(",");
   const controller = input.form && input.form.elements[name];
   const group = input.closest(".field");
   if (!controller || !group) return;
   const update = () => {
-    const shown = controller.value === value;
+    const shown = values.includes(controller.value);
     group.hidden = !shown;
     if (!shown) input.value = "";
   };

@@ -123,7 +123,8 @@ def test_it_writes_text_unescaped_and_html_escaped(every_email):
 )
 def test_it_formats_dates_the_way_each_language_does(customer, language, date):
     ticket = TicketFactory(requester=customer.contact, language=language, created_at=timezone.now())
-    ticket.created_at = ticket.created_at.replace(year=2026, month=11, day=21)
+    # 21 Nov in Jakarta whatever the time of day the suite runs (10:19 WIB is 03:19 UTC).
+    ticket.created_at = datetime(2026, 11, 21, 10, 19, tzinfo=ZoneInfo("Asia/Jakarta"))
     ticket.save(update_fields=["created_at"])
 
     services.record_event(ticket, "created", Actor.customer(customer.contact))

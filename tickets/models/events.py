@@ -29,6 +29,7 @@ class TicketEvent(models.Model):
         CSAT = "csat", _("Rated")
         SLA = "sla", _("SLA")
         UNVERIFIED_EMAIL = "unverified_email", _("Unverified email kept for review")
+        INCIDENT = "incident", _("Incident")
 
     class Actor(models.TextChoices):
         CUSTOMER = "customer", _("Customer")

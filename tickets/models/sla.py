@@ -197,6 +197,15 @@ class SLAPolicy(models.Model):
     )
     priorities = models.JSONField(_("priorities"), default=list, blank=True)
     channels = models.JSONField(_("channels"), default=list, blank=True)
+    pause_during_incidents = models.BooleanField(
+        _("pause during incidents"),
+        default=True,
+        db_default=True,
+        help_text=_(
+            "While a ticket is linked to an incident that is not resolved, its timers stop "
+            "counting: nobody is late because a bank is down."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

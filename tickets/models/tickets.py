@@ -256,6 +256,17 @@ class Ticket(models.Model):
         _("FAQ article read first"), max_length=100, blank=True, db_default=""
     )
 
+    # The incident (outage) this ticket is about: linked at creation when it matches an active
+    # incident, or by staff. Points upwards by name only: the incidents app is above tickets.
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+        verbose_name=_("incident"),
+        db_index=False,  # the ticket_incident index below leads with it
+    )
     # Set when an agent escalates to the queue's lead; the lead's dashboard lists these.
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
 
@@ -356,6 +367,12 @@ class Ticket(models.Model):
             ),
             # Used by the beat sweeps that close resolved tickets and resolve stale pending ones.
             models.Index(fields=["status", "status_changed_at"], name="ticket_status_changed"),
+            # An incident's tickets by status (its page's counts) and in id order (its jobs).
+            models.Index(
+                fields=["incident", "status", "id"],
+                condition=Q(incident__isnull=False),
+                name="ticket_incident",
+            ),
             # The lead's escalations.
             models.Index(
                 fields=["queue", "escalated_at"],

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from branding.models import ONLY_ROW, Brand
@@ -13,6 +14,8 @@ from helpdesk.demo_data import (
     DEMO_BRAND,
     DEMO_CANNED,
     DEMO_CONTACTS,
+    DEMO_INCIDENT,
+    DEMO_INCIDENT_CATEGORIES,
     DEMO_MACROS,
     DEMO_MEMBERSHIPS,
     DEMO_PASSWORD,
@@ -22,6 +25,8 @@ from helpdesk.demo_data import (
     DEMO_URGENT_ROUTES,
     DEMO_USERS,
 )
+from incidents import services as incidents
+from incidents.models import Incident
 from notifications.demo import ensure_demo_notifications
 from sla.backfill import rebuild as rebuild_sla_timers
 from sla.defaults import ensure_default_sla
@@ -61,6 +66,7 @@ class Command(BaseCommand):
         self.ensure_memberships(users)
         self.ensure_authenticators(users)
         contacts = self.ensure_contacts(users)
+        self.ensure_incident(users)
         for spec in DEMO_TICKETS:
             self.ensure_ticket(spec, users, contacts)
         self.ensure_ratings()
@@ -91,6 +97,17 @@ class Command(BaseCommand):
         )
         self.print_logins()
         call_command("seed_faq", stdout=self.stdout)
+
+    def ensure_incident(self, users: dict[str, User]) -> None:
+        """Before the tickets, so the demo's matching ticket is linked as a customer's would be;
+        once only (an admin who resolved it keeps it resolved)."""
+        if not Incident.objects.filter(title_en=DEMO_INCIDENT["title_en"]).exists():
+            incidents.declare(
+                by=users["admin"],
+                categories=DEMO_INCIDENT_CATEGORIES,
+                started_at=timezone.now() - timedelta(hours=10),
+                **DEMO_INCIDENT,
+            )
 
     def ensure_macros(self) -> None:
         for title, spec in DEMO_MACROS.items():
