@@ -230,6 +230,27 @@ def admin_user(db):
     return _staff(roles.ADMIN, is_staff=True, is_superuser=True, name="Ayu Admin")
 
 
+# The test client signed in as each staff role.
+
+
+@pytest.fixture
+def as_agent(client, agent):
+    client.force_login(agent)
+    return client
+
+
+@pytest.fixture
+def as_lead(client, lead):
+    client.force_login(lead)
+    return client
+
+
+@pytest.fixture
+def as_admin(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
 @pytest.fixture
 def ticket(customer, payments):
     """A new payments ticket filed by `customer`."""

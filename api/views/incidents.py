@@ -341,8 +341,6 @@ class IncidentTickets(APIView):
         incident = get_incident(incident_id)
         serializer = serializers.IncidentTicketsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if not incident.is_active:
-            raise services.ServiceError(_("This incident is resolved; declare a new one."))
         tickets = _tickets_by_reference(request, serializer.validated_data["references"])
         changed = services.link(tickets, incident, by=request.user)
         return Response(_result(tickets, changed))

@@ -59,24 +59,6 @@ def _fresh_cache():
     cache.clear()  # rate limits and presence live in the cache
 
 
-@pytest.fixture
-def as_agent(client, agent):
-    client.force_login(agent)
-    return client
-
-
-@pytest.fixture
-def as_lead(client, lead):
-    client.force_login(lead)
-    return client
-
-
-@pytest.fixture
-def as_admin(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 # The list
 
 
