@@ -40,7 +40,7 @@ def linked_tickets(incident, count, *, statuses=("new",), languages=LANGUAGES):
     from django.utils import timezone
 
     from tickets.models import Category, Contact, Ticket
-    from tickets.models.tickets import generate_reference
+    from tickets.models.tickets import generate_references
 
     now = timezone.now()
     category = Category.objects.select_related("queue").get(pk="payment_failed")
@@ -51,9 +51,12 @@ def linked_tickets(incident, count, *, statuses=("new",), languages=LANGUAGES):
             for n in range(count)
         ]
     )  # fmt: skip
+    references = generate_references(
+        count, taken=set(Ticket.objects.values_list("reference", flat=True))
+    )
     tickets = [
         Ticket(
-            reference=generate_reference(),
+            reference=reference,
             subject="Top-up not arrived",
             category=category,
             queue=category.queue,
@@ -69,7 +72,7 @@ def linked_tickets(incident, count, *, statuses=("new",), languages=LANGUAGES):
             resolved_at=now if statuses[n % len(statuses)] in ("resolved", "closed") else None,
             closed_at=now if statuses[n % len(statuses)] == "closed" else None,
         )
-        for n, contact in enumerate(contacts)
+        for n, (contact, reference) in enumerate(zip(contacts, references, strict=True))
     ]
     created = Ticket.objects.bulk_create(tickets)
     if incident.tag_id:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from incidents import spikes
 from tests.factories import ContactFactory
 from tickets.models import Category, Ticket
-from tickets.models.tickets import generate_reference
+from tickets.models.tickets import generate_references
 
 from .core import declare, lead_of_every_queue
 
@@ -40,10 +40,13 @@ def make_tickets(count, *, at, spread=timedelta(0), category="payment_failed", *
     category = Category.objects.get(pk=category)
     requester = ContactFactory()
     step = spread / count if count else timedelta(0)
+    references = generate_references(
+        count, taken=set(Ticket.objects.values_list("reference", flat=True))
+    )
     Ticket.objects.bulk_create(
         [
             Ticket(
-                reference=generate_reference(),
+                reference=reference,
                 subject="Top-up not arrived",
                 category=category,
                 queue_id=category.queue_id,
@@ -52,7 +55,7 @@ def make_tickets(count, *, at, spread=timedelta(0), category="payment_failed", *
                 details=details,
                 created_at=at + n * step,
             )
-            for n in range(count)
+            for n, reference in enumerate(references)
         ]
     )
 

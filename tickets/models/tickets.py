@@ -20,6 +20,18 @@ def generate_reference() -> str:
     return f"{settings.TICKET_REFERENCE_PREFIX}-{code}"
 
 
+def generate_references(count: int, taken=frozenset()) -> list[str]:
+    """`count` distinct references, none of them in `taken`, for one bulk insert: a few
+    thousand random ones drawn independently share a value about once in a hundred batches
+    (the birthday bound), which a bulk insert cannot retry."""
+    references: dict[str, None] = {}
+    while len(references) < count:
+        reference = generate_reference()
+        if reference not in taken:
+            references[reference] = None
+    return list(references)
+
+
 class Priority(models.IntegerChoices):
     # Stored as numbers so "most urgent first" is an index scan, not a CASE expression.
     LOW = 1, _("Low")
